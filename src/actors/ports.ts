@@ -1,0 +1,61 @@
+import type { Observable } from 'rxjs';
+import type { DomainEvent, EventMeta, StoredEvent } from '../events/envelope.ts';
+
+/** Everything outside the pure core is reached through these ports. */
+
+export interface AppendRequest {
+  readonly stream: string;
+  /** Version the caller last saw: 0 for a new stream. Mismatch → ConcurrencyError. */
+  readonly expectedVersion: number;
+  readonly events: readonly DomainEvent[];
+}
+
+export class ConcurrencyError extends Error {
+  constructor(readonly stream: string, readonly expected: number, readonly actual: number) {
+    super(`stream ${stream}: expected version ${expected}, found ${actual}`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+export interface Snapshot<S = unknown> {
+  readonly stream: string;
+  readonly version: number;
+  readonly state: S;
+}
+
+export interface EventLog {
+  /**
+   * Appends to one or more streams atomically (all or nothing). Appends made
+   * in the same tick share one durable transaction (group commit). Resolves
+   * once committed; rejects with ConcurrencyError on a version mismatch, in
+   * which case nothing of this request was written.
+   */
+  append(requests: readonly AppendRequest[], meta?: EventMeta): Promise<readonly StoredEvent[]>;
+  readStream(stream: string, afterVersion?: number): StoredEvent[];
+  /** Events with seq > afterSeq, in order, at most `limit`. */
+  readAll(afterSeq: number, limit?: number): StoredEvent[];
+  /** Catch-up subscription: everything after `afterSeq`, then live commits. */
+  follow(afterSeq: number): Observable<StoredEvent>;
+  lastSeq(): number;
+  streamVersion(stream: string): number;
+  saveSnapshot(snapshot: Snapshot): void;
+  loadSnapshot<S>(stream: string): Snapshot<S> | undefined;
+  /** Walks the whole hash chain; returns the first bad seq, or undefined. */
+  verify(): { ok: true; events: number } | { ok: false; seq: number; reason: string };
+  close(): void;
+}
+
+/** Wall clock, injected so that tests can drive time. Epoch seconds. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Math.floor(Date.now() / 1000) };
+
+export type LogLevel = 'E' | 'W' | 'I' | 'D';
+
+export interface Logger {
+  log(module: string, level: LogLevel, message: string): void;
+  /** The per-VM log, `var/<vid>/vm.log`. */
+  vmLog(vid: number, module: string, level: LogLevel, message: string): void;
+}
