@@ -40,6 +40,10 @@ export interface EventLog {
   streamVersion(stream: string): number;
   saveSnapshot(snapshot: Snapshot): void;
   loadSnapshot<S>(stream: string): Snapshot<S> | undefined;
+  /** Several snapshots in one transaction (a checkpoint). Optional: falls back to saveSnapshot. */
+  saveSnapshots?(snapshots: readonly Snapshot[]): void;
+  /** Every stored snapshot, for a fast start-up. Optional: without it start-up folds the whole log. */
+  listSnapshots?(): Iterable<Snapshot>;
   /** Walks the whole hash chain; returns the first bad seq, or undefined. */
   verify(): { ok: true; events: number } | { ok: false; seq: number; reason: string };
   close(): void;
@@ -58,4 +62,25 @@ export interface Logger {
   log(module: string, level: LogLevel, message: string): void;
   /** The per-VM log, `var/<vid>/vm.log`. */
   vmLog(vid: number, module: string, level: LogLevel, message: string): void;
+}
+
+/** A driver's answer to one request (spec §4.3: `VERB RESULT ID INFO…`). */
+export interface DriverReply {
+  readonly verb: string;
+  readonly success: boolean;
+  readonly id: number;
+  readonly info: string;
+}
+
+/**
+ * How the runtime reaches driver processes. Every request resolves — with the
+ * driver's reply, or with a FAILURE reply on timeout or driver loss — so no
+ * entity waits for ever.
+ */
+export interface DriverGateway {
+  /** Is a driver with this MAD name configured and loaded? */
+  has(mad: string): boolean;
+  request(mad: string, verb: string, id: number, args: readonly string[]): Promise<DriverReply>;
+  /** Fire-and-forget lines such as `DRIVER_CANCEL <id>`. */
+  notify(mad: string, verb: string, args: readonly string[]): void;
 }

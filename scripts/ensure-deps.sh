@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what ONE-TS needs on a fresh Debian machine: the Debian packages the
+# drivers and tests use, then the npm packages from package-lock.json.
+# Idempotent: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  openssh-server   # test hosts are real sshd processes (test/helpers/sshd-hosts.ts)
+  openssh-client   # ssh-keygen for the test hosts' keys
+  python3          # an XML-RPC client we did not write (xmlrpc.client) in the e2e tests
+  iproute2         # ip netns for hosts that can be cut off
+  procps           # ps/kill used by the control script and tests
+)
+
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "ensure-deps: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+mkdir -p /run/sshd 2>/dev/null || true
+
+if ! node -e "require.resolve('better-sqlite3'); require.resolve('tsx')" 2>/dev/null \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "ensure-deps: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,208 @@
+import type { DomainError } from '../events/domain-error.ts';
+import type { DomainEvent, EventMeta, StoredEvent, StreamKind } from '../events/envelope.ts';
+import { parseStream, streams } from '../events/envelope.ts';
+import type { Decider } from '../machines/decider.ts';
+import { EntityActor } from './entity-actor.ts';
+import { runExclusive } from './mailbox.ts';
+import type { AppendRequest, EventLog } from './ports.ts';
+
+// The runtime treats every decider alike; the concrete types live with each kind.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDecider = Decider<any, any, DomainEvent, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyActor = EntityActor<any, any, DomainEvent, any>;
+
+export type Outcome<T = readonly StoredEvent[]> = { ok: true; value: T } | { ok: false; error: DomainError };
+
+/** What a multi-entity transaction decides: events per stream, or a rejection. */
+export type Plan = { ok: true; events: ReadonlyMap<string, readonly DomainEvent[]> } | { ok: false; error: DomainError };
+
+/** Called after commit with the effects each touched entity asked for. */
+export type EffectSink = (stream: string, effects: readonly unknown[], actor: AnyActor) => void;
+
+const CHECKPOINT_STREAM = '$checkpoint';
+
+/**
+ * All entity actors of one oned, keyed by stream. It owns the only path from a
+ * decision to the log: lock the entities' mailboxes, decide, append (one
+ * atomic, group-committed request), evolve, then hand the effects out.
+ */
+export class ActorSystem {
+  private readonly actors = new Map<string, AnyActor>();
+  private readonly byKind = new Map<StreamKind, Map<number, AnyActor>>();
+  private readonly lastIds = new Map<StreamKind, number>();
+  private readonly dirty = new Set<AnyActor>();
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly deciders: Readonly<Record<StreamKind, AnyDecider>>,
+    private readonly sink: EffectSink = () => {},
+  ) {
+    for (const kind of Object.keys(deciders) as StreamKind[]) this.byKind.set(kind, new Map());
+  }
+
+  // ---- reads -------------------------------------------------------------
+
+  get(kind: StreamKind, id: number): AnyActor | undefined {
+    return this.byKind.get(kind)?.get(id);
+  }
+
+  /** Every actor of a kind, in id order. */
+  all(kind: StreamKind): AnyActor[] {
+    return [...this.byKind.get(kind)!.entries()].sort((a, b) => a[0] - b[0]).map(([, a]) => a);
+  }
+
+  count(kind: StreamKind): number {
+    return this.byKind.get(kind)!.size;
+  }
+
+  /** Next id of a kind: last id + 1, as 1.4 does. Reserved at once so concurrent allocations differ. */
+  reserveId(kind: StreamKind): number {
+    const next = (this.lastIds.get(kind) ?? -1) + 1;
+    this.lastIds.set(kind, next);
+    return next;
+  }
+
+  // ---- writes ------------------------------------------------------------
+
+  /** Runs one command against one entity (which may not exist yet, for allocations). */
+  execute(kind: StreamKind, id: number, command: unknown, meta: EventMeta = {}): Promise<Outcome> {
+    const stream = streams[kind](id);
+    return this.transact([stream], (states) => {
+      const decision = this.deciders[kind].decide(states.get(stream), command);
+      return decision.ok ? { ok: true, events: new Map([[stream, decision.events]]) } : decision;
+    }, meta);
+  }
+
+  /**
+   * Decides and commits across several entities atomically. `plan` sees the
+   * current state of every named stream (the decider's initial state for a
+   * stream that does not exist yet) while all of their mailboxes are held.
+   */
+  transact(
+    streamNames: readonly string[],
+    plan: (states: ReadonlyMap<string, unknown>) => Plan,
+    meta: EventMeta = {},
+  ): Promise<Outcome> {
+    const involved = streamNames.map((s) => this.actorFor(s));
+    return runExclusive(
+      involved.map((a) => ({ key: a.stream, mailbox: a.mailbox })),
+      async (): Promise<Outcome> => {
+        const decided = plan(new Map(involved.map((a) => [a.stream, a.state])));
+        if (!decided.ok) return decided;
+        const requests: AppendRequest[] = [];
+        for (const [stream, events] of decided.events) {
+          if (events.length === 0) continue;
+          const actor = involved.find((a) => a.stream === stream);
+          if (!actor) throw new Error(`plan wrote to ${stream}, which it did not lock`);
+          requests.push({ stream, expectedVersion: actor.version, events });
+        }
+        if (requests.length === 0) return { ok: true, value: [] };
+        const stored = await this.log.append(requests, meta);
+        for (const request of requests) this.commit(this.actors.get(request.stream)!, request.events);
+        return { ok: true, value: stored };
+      },
+    );
+  }
+
+  private commit(actor: AnyActor, events: readonly DomainEvent[]): void {
+    this.register(actor);
+    const effects = actor.applyCommitted(events);
+    this.dirty.add(actor);
+    if (effects.length > 0) this.sink(actor.stream, effects, actor);
+  }
+
+  /** The actor of a stream, or a fresh unregistered one for a new entity. */
+  private actorFor(stream: string): AnyActor {
+    const existing = this.actors.get(stream);
+    if (existing) return existing;
+    const parsed = parseStream(stream);
+    if (!parsed) throw new Error(`bad stream name ${stream}`);
+    const fresh = new EntityActor(stream, this.deciders[parsed.kind], this.deciders[parsed.kind].initialState, 0);
+    // Registered only once its first events commit: a rejected allocation leaves no trace.
+    return fresh;
+  }
+
+  private register(actor: AnyActor): void {
+    if (this.actors.has(actor.stream)) return;
+    const { kind, id } = parseStream(actor.stream)!;
+    this.actors.set(actor.stream, actor);
+    this.byKind.get(kind)!.set(id, actor);
+    if (id > (this.lastIds.get(kind) ?? -1)) this.lastIds.set(kind, id);
+  }
+
+  /** Drops an entity from memory (a deleted host, network or user). Its events stay in the log. */
+  forget(kind: StreamKind, id: number): void {
+    const actor = this.get(kind, id);
+    if (!actor) return;
+    this.actors.delete(actor.stream);
+    this.byKind.get(kind)!.delete(id);
+  }
+
+  // ---- start-up and snapshots -----------------------------------------------
+
+  /**
+   * Rebuilds every actor: from the last checkpoint's snapshots plus the tail
+   * of the log when there is one, else by folding the whole log.
+   */
+  rehydrate(options: { useSnapshots?: boolean; pageSize?: number } = {}): { events: number; actors: number } {
+    const { useSnapshots = true, pageSize = 20_000 } = options;
+    let after = 0;
+    const checkpoint = useSnapshots ? this.log.loadSnapshot<{ seq: number }>(CHECKPOINT_STREAM) : undefined;
+    if (checkpoint && this.log.listSnapshots) {
+      for (const snap of this.log.listSnapshots()) {
+        const parsed = parseStream(snap.stream);
+        if (!parsed) continue;
+        const actor = new EntityActor(snap.stream, this.deciders[parsed.kind], snap.state, snap.version);
+        this.register(actor);
+      }
+      after = checkpoint.state.seq;
+    }
+    let folded = 0;
+    for (;;) {
+      const page = this.log.readAll(after, pageSize);
+      if (page.length === 0) break;
+      for (const stored of page) {
+        after = stored.seq;
+        const actor = this.actors.get(stored.stream) ?? this.adopt(stored.stream);
+        if (!actor || stored.version <= actor.version) continue;
+        actor.replay([stored.event]);
+        folded++;
+      }
+    }
+    for (const actor of this.actors.values()) actor.sinceSnapshot = 0;
+    this.dropDeleted();
+    return { events: folded, actors: this.actors.size };
+  }
+
+  private adopt(stream: string): AnyActor | undefined {
+    if (!parseStream(stream)) return undefined; // not an entity stream
+    const actor = this.actorFor(stream);
+    this.register(actor);
+    return actor;
+  }
+
+  /** Entities whose state says they were deleted are not kept in memory (their ids stay used). */
+  private dropDeleted(): void {
+    for (const actor of [...this.actors.values()]) {
+      if ((actor.state as { deleted?: boolean } | undefined)?.deleted) {
+        const { kind, id } = parseStream(actor.stream)!;
+        this.forget(kind, id);
+      }
+    }
+  }
+
+  /** Writes snapshots of every entity changed since the last checkpoint, then the checkpoint. */
+  checkpoint(): number {
+    if (this.dirty.size === 0) return 0;
+    const seq = this.log.lastSeq();
+    const batch = [...this.dirty].map((a) => ({ stream: a.stream, version: a.version, state: a.state }));
+    batch.push({ stream: CHECKPOINT_STREAM, version: 0, state: { seq } });
+    if (this.log.saveSnapshots) this.log.saveSnapshots(batch);
+    else for (const snap of batch) this.log.saveSnapshot(snap);
+    for (const actor of this.dirty) actor.sinceSnapshot = 0;
+    const written = this.dirty.size;
+    this.dirty.clear();
+    return written;
+  }
+}

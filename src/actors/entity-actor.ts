@@ -1,0 +1,43 @@
+import type { DomainEvent } from '../events/envelope.ts';
+import type { Decider } from '../machines/decider.ts';
+import { Mailbox } from './mailbox.ts';
+
+/**
+ * One entity (a VM, a host, a network, a user) living in memory: its folded
+ * state, the stream version that state reflects, and the mailbox that
+ * serialises everything done to it. The actor never writes to the log itself;
+ * the runtime appends and then calls `applyCommitted`, which keeps the rule
+ * "evolve only what is committed" in one place.
+ */
+export class EntityActor<S, C, E extends DomainEvent, F> {
+  readonly mailbox = new Mailbox();
+  /** Events applied since the last snapshot was taken. */
+  sinceSnapshot = 0;
+
+  constructor(
+    readonly stream: string,
+    readonly decider: Decider<S, C, E, F>,
+    public state: S,
+    public version: number,
+  ) {}
+
+  /** Folds committed events into the state and returns the effects they ask for. */
+  applyCommitted(events: readonly E[]): F[] {
+    const effects: F[] = [];
+    for (const event of events) {
+      const before = this.state;
+      this.state = this.decider.evolve(before, event);
+      effects.push(...this.decider.effects(before, event, this.state));
+    }
+    this.version += events.length;
+    this.sinceSnapshot += events.length;
+    return effects;
+  }
+
+  /** Folds events during rehydration: no effects, nothing to run. */
+  replay(events: readonly E[]): void {
+    for (const event of events) this.state = this.decider.evolve(this.state, event);
+    this.version += events.length;
+    this.sinceSnapshot += events.length;
+  }
+}
