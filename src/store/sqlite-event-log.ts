@@ -1,0 +1,295 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Subject, type Observable } from 'rxjs';
+import type { EventMeta, StoredEvent } from '../events/envelope.ts';
+import { ConcurrencyError, type AppendRequest, type Clock, type EventLog, type Snapshot } from '../actors/ports.ts';
+import { EVENT_LOG_DDL, prepareEventLogStatements, type EventLogStatements } from './event-log-schema.ts';
+import { encodeAppend, type EncodedAppend } from './encode-append.ts';
+import { rowToStoredEvent, type EventRow } from './event-row.ts';
+import { GENESIS_HASH, chainHash } from './hash-chain.ts';
+import { followLog } from './follow-log.ts';
+
+export interface EventLogOptions {
+  /** Epoch-seconds clock; commit timestamps become `now() * 1000`. */
+  readonly clock?: Clock;
+  /** Millisecond clock for `ts`; wins over `clock`. Defaults to Date.now. */
+  readonly nowMs?: () => number;
+  /** Events per page while follow() catches up. */
+  readonly followPageSize?: number;
+}
+
+/** Counters that let tests and benches see how appends were batched. */
+export interface EventLogStats {
+  /** Durable transactions committed (one per group commit). */
+  readonly commits: number;
+  readonly requestsCommitted: number;
+  readonly requestsRejected: number;
+  readonly eventsCommitted: number;
+}
+
+type VerifyResult = ReturnType<EventLog['verify']>;
+
+interface PendingAppend {
+  readonly append: EncodedAppend;
+  readonly resolve: (events: readonly StoredEvent[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Opens (creating dirs, file and tables as needed) the event log at `path`. */
+export function openEventLog(path: string, options: EventLogOptions = {}): SqliteEventLog {
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(EVENT_LOG_DDL);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteEventLog(db, options);
+}
+
+/**
+ * The event log on better-sqlite3. One process owns the file: the stream
+ * version cache and the hash-chain tip live in memory, with the
+ * UNIQUE(stream, version) constraint as the backstop.
+ */
+export class SqliteEventLog implements EventLog {
+  private readonly st: EventLogStatements;
+  private readonly committedSubject = new Subject<StoredEvent>();
+  /** Every committed event, in seq order, emitted right after its COMMIT. */
+  readonly committed$: Observable<StoredEvent> = this.committedSubject.asObservable();
+  private readonly versions = new Map<string, number>();
+  private readonly nowMs: () => number;
+  private readonly followPageSize: number;
+  private tipSeq = 0;
+  private tipHash: Buffer = GENESIS_HASH;
+  private queue: PendingAppend[] = [];
+  private flushTimer: NodeJS.Immediate | undefined;
+  private closed = false;
+  private counters = { commits: 0, requestsCommitted: 0, requestsRejected: 0, eventsCommitted: 0 };
+
+  constructor(private readonly db: Database.Database, options: EventLogOptions = {}) {
+    this.st = prepareEventLogStatements(db);
+    const clock = options.clock;
+    this.nowMs = options.nowMs ?? (clock ? () => clock.now() * 1000 : Date.now);
+    this.followPageSize = options.followPageSize ?? 1000;
+    this.loadTip();
+  }
+
+  append(requests: readonly AppendRequest[], meta?: EventMeta): Promise<readonly StoredEvent[]> {
+    if (this.closed) return Promise.reject(new Error('event log is closed'));
+    let encoded: EncodedAppend;
+    try {
+      encoded = encodeAppend(requests, meta);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ append: encoded, resolve, reject });
+      // setImmediate rather than a microtask: it also gathers appends made
+      // after awaits and I/O callbacks of the same loop turn into the group.
+      this.flushTimer ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Commits everything queued so far in one transaction. Normally run by the timer. */
+  flush(): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+
+    const ts = this.nowMs();
+    const written = new Map<string, number>();
+    const outcomes: (StoredEvent[] | Error)[] = [];
+    try {
+      this.st.begin.run();
+      for (const pending of batch) outcomes.push(this.writeOne(pending.append, ts, written));
+      this.st.commit.run();
+    } catch (err) {
+      // Not a domain conflict: the disk or the database failed. Nothing of
+      // this batch is durable, so every caller hears about it.
+      if (this.db.inTransaction) this.st.rollback.run();
+      this.versions.clear();
+      this.loadTip();
+      for (const pending of batch) pending.reject(err);
+      return;
+    }
+
+    this.counters.commits++;
+    for (const [stream, version] of written) this.versions.set(stream, version);
+    for (const outcome of outcomes) {
+      if (outcome instanceof Error) continue;
+      this.counters.requestsCommitted++;
+      this.counters.eventsCommitted += outcome.length;
+      for (const event of outcome) this.committedSubject.next(event);
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome instanceof Error) {
+        this.counters.requestsRejected++;
+        pending.reject(outcome);
+      } else pending.resolve(outcome);
+    });
+  }
+
+  /** One append request inside the group transaction, all or nothing via a savepoint. */
+  private writeOne(append: EncodedAppend, ts: number, written: Map<string, number>): StoredEvent[] | Error {
+    const tipSeq = this.tipSeq;
+    const tipHash = this.tipHash;
+    const mine = new Map<string, number>();
+    let currentStream = '';
+    let currentExpected = 0;
+    this.st.savepoint.run();
+    try {
+      const out: StoredEvent[] = [];
+      for (const request of append.requests) {
+        currentStream = request.stream;
+        currentExpected = request.expectedVersion;
+        const actual = mine.get(request.stream) ?? written.get(request.stream) ?? this.cachedVersion(request.stream);
+        if (actual !== request.expectedVersion) {
+          throw new ConcurrencyError(request.stream, request.expectedVersion, actual);
+        }
+        let version = actual;
+        for (const encoded of request.events) {
+          version++;
+          const fields = {
+            seq: this.tipSeq + 1,
+            stream: request.stream,
+            version,
+            type: encoded.type,
+            data: encoded.data,
+            meta: append.meta,
+            ts,
+          };
+          const hash = chainHash(this.tipHash, fields);
+          this.st.insert.run({ ...fields, hash });
+          this.tipSeq = fields.seq;
+          this.tipHash = hash;
+          out.push({
+            seq: fields.seq,
+            stream: request.stream,
+            version,
+            event: encoded.event,
+            ts,
+            meta: append.metaObject,
+            hash: hash.toString('hex'),
+          });
+        }
+        mine.set(request.stream, version);
+      }
+      this.st.release.run();
+      for (const [stream, version] of mine) written.set(stream, version);
+      return out;
+    } catch (err) {
+      this.st.rollbackTo.run();
+      this.st.release.run();
+      this.tipSeq = tipSeq;
+      this.tipHash = tipHash;
+      if (isUniqueViolation(err)) {
+        // Someone outside this process wrote the stream: our cache was stale.
+        const actual = this.dbVersion(currentStream);
+        this.versions.set(currentStream, actual);
+        return new ConcurrencyError(currentStream, currentExpected, actual);
+      }
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  readStream(stream: string, afterVersion = 0): StoredEvent[] {
+    return (this.st.readStream.all(stream, afterVersion) as EventRow[]).map(rowToStoredEvent);
+  }
+
+  readAll(afterSeq: number, limit?: number): StoredEvent[] {
+    return (this.st.readAll.all(afterSeq, limit ?? -1) as EventRow[]).map(rowToStoredEvent);
+  }
+
+  follow(afterSeq: number): Observable<StoredEvent> {
+    return followLog(
+      {
+        readAll: (after, limit) => this.readAll(after, limit),
+        isClosed: () => this.closed,
+        committed$: this.committed$,
+      },
+      afterSeq,
+      this.followPageSize,
+    );
+  }
+
+  lastSeq(): number {
+    return this.tipSeq;
+  }
+
+  streamVersion(stream: string): number {
+    return this.cachedVersion(stream);
+  }
+
+  saveSnapshot(snapshot: Snapshot): void {
+    this.st.saveSnapshot.run(snapshot.stream, snapshot.version, JSON.stringify(snapshot.state));
+  }
+
+  loadSnapshot<S>(stream: string): Snapshot<S> | undefined {
+    const row = this.st.loadSnapshot.get(stream) as { stream: string; version: number; state: string } | undefined;
+    if (!row) return undefined;
+    return { stream: row.stream, version: row.version, state: JSON.parse(row.state) as S };
+  }
+
+  verify(): VerifyResult {
+    let previous: Uint8Array = GENESIS_HASH;
+    let expectedSeq = 1;
+    let count = 0;
+    for (const row of this.st.walk.iterate() as IterableIterator<EventRow>) {
+      if (row.seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: `seq ${expectedSeq} is missing` };
+      if (!chainHash(previous, row).equals(row.hash)) {
+        return { ok: false, seq: row.seq, reason: 'hash does not match the event and the previous hash' };
+      }
+      previous = row.hash;
+      expectedSeq++;
+      count++;
+    }
+    if (count < this.tipSeq) {
+      return { ok: false, seq: count + 1, reason: `log ends at seq ${count} but seq ${this.tipSeq} was committed` };
+    }
+    return { ok: true, events: count };
+  }
+
+  stats(): EventLogStats {
+    return { ...this.counters };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.committedSubject.complete();
+    this.db.close();
+  }
+
+  private cachedVersion(stream: string): number {
+    let version = this.versions.get(stream);
+    if (version === undefined) {
+      version = this.dbVersion(stream);
+      this.versions.set(stream, version);
+    }
+    return version;
+  }
+
+  private dbVersion(stream: string): number {
+    return (this.st.streamVersion.get(stream) as number | null) ?? 0;
+  }
+
+  private loadTip(): void {
+    const tip = this.st.last.get() as { seq: number; hash: Buffer } | undefined;
+    this.tipSeq = tip?.seq ?? 0;
+    this.tipHash = tip?.hash ?? GENESIS_HASH;
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
