@@ -1,0 +1,334 @@
+/**
+ * Reference model of the OpenNebula 1.4 VM life-cycle, written from the
+ * tables of spec §2.3–2.5 (plus `resubmit` from §2.8, 2.2 semantics) and
+ * deliberately NOT from src/machines/vm. It is the oracle the model-based
+ * suite checks the machine against, so it must stay independent: when the
+ * two disagree, the spec text decides who is right.
+ *
+ * Deliberate deviations from 1.4 shared with the machine (agreed in the brief):
+ *  - CANCEL success sets RETIME (as 2.0 does);
+ *  - CANCEL success cleans the host (TM EPILOG_DELETE) — an effect, not state.
+ *
+ * Reading of §2.4 "any": a reply only acts in the LCM state that issued the
+ * matching request (SHUTDOWN_* in SHUTDOWN, CANCEL_* in CANCEL, DEPLOY_* in
+ * BOOT/MIGRATE, ...). Acting on a late reply in another state would break
+ * capacity accounting (e.g. a late SHUTDOWN SUCCESS during MIGRATE would leak
+ * the source host's share), and §12.1 says late/unexpected replies are dropped.
+ */
+import { DM, LCM, REASON } from './vm-codes.ts';
+
+export interface RefRecord {
+  seq: number;
+  hid: number;
+  stime: number;
+  etime: number;
+  pstime: number;
+  petime: number;
+  rstime: number;
+  retime: number;
+  estime: number;
+  eetime: number;
+  reason: number;
+}
+
+export interface RefVm {
+  dm: number;
+  lcm: number;
+  history: RefRecord[];
+  /** Host ids this VM is counted on (a multiset: the same host may appear twice). */
+  held: number[];
+  /** Which VMM request BOOT waits for: DEPLOY after PROLOG or restart, RESTORE otherwise. */
+  bootBy: 'DEPLOY' | 'RESTORE';
+}
+
+export type RefAction =
+  | 'shutdown' | 'hold' | 'release' | 'stop' | 'cancel' | 'suspend'
+  | 'resume' | 'restart' | 'finalize' | 'resubmit';
+
+export const REF_ACTIONS: readonly RefAction[] = [
+  'shutdown', 'hold', 'release', 'stop', 'cancel', 'suspend', 'resume', 'restart', 'finalize', 'resubmit',
+];
+
+export type VmmVerb = 'DEPLOY' | 'RESTORE' | 'MIGRATE' | 'SHUTDOWN' | 'CANCEL' | 'SAVE';
+export const VMM_VERBS: readonly VmmVerb[] = ['DEPLOY', 'RESTORE', 'MIGRATE', 'SHUTDOWN', 'CANCEL', 'SAVE'];
+export type PollLetter = 'a' | 'p' | 'e' | 'd' | '-';
+
+export type RefVmInput =
+  | { readonly kind: 'deploy'; readonly hid: number }
+  | { readonly kind: 'migrate'; readonly hid: number; readonly live: boolean }
+  | { readonly kind: 'action'; readonly action: RefAction }
+  | { readonly kind: 'vmm'; readonly verb: VmmVerb; readonly success: boolean }
+  | { readonly kind: 'tm'; readonly success: boolean }
+  | { readonly kind: 'poll'; readonly letter: PollLetter };
+
+/**
+ * changed     — accepted, events appended, state must equal `vm`;
+ * noop        — accepted as a success but nothing to append (finalize of DONE, resubmit of PENDING);
+ * ignored     — late / unexpected driver reply: nothing may be appended;
+ * wrong-state — rejected with error code 0x800, nothing appended.
+ */
+export type RefOutcome =
+  | { readonly kind: 'changed'; readonly vm: RefVm }
+  | { readonly kind: 'noop' }
+  | { readonly kind: 'ignored' }
+  | { readonly kind: 'wrong-state' };
+
+const changed = (vm: RefVm): RefOutcome => ({ kind: 'changed', vm });
+const NOOP: RefOutcome = { kind: 'noop' };
+const IGNORED: RefOutcome = { kind: 'ignored' };
+const WRONG: RefOutcome = { kind: 'wrong-state' };
+
+export const allocatedVm = (): RefVm => ({ dm: DM.PENDING, lcm: LCM.LCM_INIT, history: [], held: [], bootBy: 'DEPLOY' });
+
+const isActive = (vm: RefVm, ...lcm: number[]) => vm.dm === DM.ACTIVE && (lcm.length === 0 || lcm.includes(vm.lcm));
+
+function newRecord(seq: number, hid: number, now: number): RefRecord {
+  return { seq, hid, stime: now, etime: 0, pstime: 0, petime: 0, rstime: 0, retime: 0, estime: 0, eetime: 0, reason: REASON.NONE };
+}
+
+/** Works on a deep copy so callers can keep the old model untouched. */
+function edit(vm: RefVm, change: (draft: RefVm, cur: RefRecord, prev: RefRecord | undefined) => void): RefOutcome {
+  const draft: RefVm = structuredClone(vm);
+  change(draft, draft.history[draft.history.length - 1], draft.history[draft.history.length - 2]);
+  return changed(draft);
+}
+
+function release(vm: RefVm, hid: number): void {
+  const i = vm.held.indexOf(hid);
+  if (i < 0) throw new Error(`reference model bug: VM not counted on host ${hid}`);
+  vm.held.splice(i, 1);
+}
+
+function toDm(vm: RefVm, dm: number): void {
+  vm.dm = dm;
+  vm.lcm = dm === DM.ACTIVE ? vm.lcm : LCM.LCM_INIT;
+}
+
+/** 1.4 failure_action: ETIME, reason ERROR, capacity del, DM FAILED. */
+function fail(vm: RefVm, cur: RefRecord, now: number): void {
+  cur.etime = now;
+  cur.reason = REASON.ERROR;
+  release(vm, cur.hid);
+  toDm(vm, DM.FAILED);
+}
+
+/** Migration undone (§2.4 DEPLOY_FAILURE in MIGRATE, SAVE_FAILURE in SAVE_MIGRATE). */
+function backToSource(vm: RefVm, cur: RefRecord, prev: RefRecord, now: number): void {
+  cur.etime = now;
+  cur.reason = REASON.ERROR;
+  release(vm, cur.hid);
+  prev.etime = prev.retime = now;
+  prev.reason = REASON.USER;
+  const copy = newRecord(cur.seq + 1, prev.hid, now);
+  copy.rstime = now;
+  vm.history.push(copy);
+  vm.lcm = LCM.RUNNING;
+}
+
+/** §2.5 per-state cleanup of an ACTIVE VM, shared by finalize and (2.2) resubmit. */
+function cleanup(vm: RefVm, cur: RefRecord, prev: RefRecord | undefined, now: number): void {
+  const was = vm.lcm;
+  cur.etime = now;
+  cur.reason = REASON.USER;
+  release(vm, cur.hid);
+  if (was === LCM.PROLOG || was === LCM.PROLOG_RESUME || was === LCM.PROLOG_MIGRATE) cur.petime = now;
+  else if (was === LCM.EPILOG || was === LCM.EPILOG_STOP) cur.eetime = now;
+  else cur.retime = now;
+  if (was === LCM.MIGRATE || was === LCM.SAVE_MIGRATE) {
+    if (!prev) throw new Error('reference model bug: migration without a previous record');
+    prev.etime = prev.retime = now;
+    prev.reason = REASON.USER;
+    release(vm, prev.hid);
+  }
+}
+
+function userAction(vm: RefVm, action: RefAction, now: number): RefOutcome {
+  const running = isActive(vm, LCM.RUNNING);
+  switch (action) {
+    case 'shutdown': return running ? changed({ ...vm, lcm: LCM.SHUTDOWN }) : WRONG;
+    case 'stop': return running ? changed({ ...vm, lcm: LCM.SAVE_STOP }) : WRONG;
+    case 'cancel': return running ? changed({ ...vm, lcm: LCM.CANCEL }) : WRONG;
+    case 'suspend': return running ? changed({ ...vm, lcm: LCM.SAVE_SUSPEND }) : WRONG;
+    case 'hold': return vm.dm === DM.PENDING ? changed({ ...vm, dm: DM.HOLD }) : WRONG;
+    case 'release': return vm.dm === DM.HOLD ? changed({ ...vm, dm: DM.PENDING }) : WRONG;
+    case 'restart': return isActive(vm, LCM.UNKNOWN, LCM.BOOT) ? changed({ ...vm, lcm: LCM.BOOT, bootBy: 'DEPLOY' }) : WRONG;
+    case 'resume':
+      if (vm.dm === DM.STOPPED) return changed({ ...vm, dm: DM.PENDING });
+      if (vm.dm !== DM.SUSPENDED) return WRONG;
+      return edit(vm, (d, cur) => {
+        const copy = newRecord(cur.seq + 1, cur.hid, now);
+        copy.rstime = now;
+        d.history.push(copy);
+        d.held.push(cur.hid);
+        d.dm = DM.ACTIVE;
+        d.lcm = LCM.BOOT;
+        d.bootBy = 'RESTORE';
+      });
+    case 'finalize':
+      if (vm.dm === DM.DONE) return NOOP;
+      if (vm.dm !== DM.ACTIVE) return changed({ ...vm, dm: DM.DONE, lcm: LCM.LCM_INIT });
+      return edit(vm, (d, cur, prev) => {
+        cleanup(d, cur, prev, now);
+        toDm(d, DM.DONE);
+      });
+    case 'resubmit':
+      if (vm.dm === DM.PENDING || vm.dm === DM.INIT) return NOOP;
+      if (vm.dm === DM.SUSPENDED || vm.dm === DM.DONE) return WRONG;
+      if (vm.dm !== DM.ACTIVE) return changed({ ...vm, dm: DM.PENDING, lcm: LCM.LCM_INIT });
+      return edit(vm, (d, cur, prev) => {
+        cleanup(d, cur, prev, now);
+        toDm(d, DM.PENDING);
+      });
+  }
+}
+
+function vmmReply(vm: RefVm, verb: VmmVerb, success: boolean, now: number): RefOutcome {
+  switch (verb) {
+    case 'DEPLOY': case 'RESTORE': case 'MIGRATE': // §2.4: all three map to DEPLOY_SUCCESS/FAILURE
+      if (vm.lcm === LCM.MIGRATE) {
+        return edit(vm, (d, cur, prev) => {
+          if (!prev) throw new Error('reference model bug: MIGRATE without a previous record');
+          if (!success) return backToSource(d, cur, prev, now);
+          cur.rstime = now;
+          prev.etime = prev.retime = now;
+          prev.reason = REASON.USER;
+          release(d, prev.hid);
+          d.lcm = LCM.RUNNING;
+        });
+      }
+      if (vm.lcm !== LCM.BOOT) return IGNORED;
+      if (success) return changed({ ...vm, lcm: LCM.RUNNING });
+      return edit(vm, (d, cur) => {
+        cur.retime = now;
+        fail(d, cur, now);
+      });
+    case 'SHUTDOWN':
+      if (vm.lcm !== LCM.SHUTDOWN) return IGNORED;
+      if (!success) return changed({ ...vm, lcm: LCM.RUNNING });
+      return edit(vm, (d, cur) => {
+        cur.estime = cur.retime = now;
+        d.lcm = LCM.EPILOG;
+      });
+    case 'CANCEL':
+      if (vm.lcm !== LCM.CANCEL) return IGNORED;
+      if (!success) return changed({ ...vm, lcm: LCM.RUNNING });
+      return edit(vm, (d, cur) => {
+        cur.etime = cur.retime = now;
+        cur.reason = REASON.CANCEL;
+        release(d, cur.hid);
+        toDm(d, DM.DONE);
+      });
+    case 'SAVE':
+      if (vm.lcm === LCM.SAVE_MIGRATE) {
+        return edit(vm, (d, cur, prev) => {
+          if (!prev) throw new Error('reference model bug: SAVE_MIGRATE without a previous record');
+          if (!success) return backToSource(d, cur, prev, now);
+          prev.etime = prev.retime = now;
+          prev.reason = REASON.USER;
+          cur.pstime = now;
+          release(d, prev.hid);
+          d.lcm = LCM.PROLOG_MIGRATE;
+        });
+      }
+      if (vm.lcm !== LCM.SAVE_STOP && vm.lcm !== LCM.SAVE_SUSPEND) return IGNORED;
+      if (!success) return changed({ ...vm, lcm: LCM.RUNNING });
+      return edit(vm, (d, cur) => {
+        cur.retime = now;
+        cur.reason = REASON.STOP_RESUME;
+        if (d.lcm === LCM.SAVE_STOP) {
+          cur.estime = now;
+          d.lcm = LCM.EPILOG_STOP;
+        } else {
+          cur.etime = now;
+          release(d, cur.hid);
+          toDm(d, DM.SUSPENDED);
+        }
+      });
+  }
+}
+
+function tmReply(vm: RefVm, success: boolean, now: number): RefOutcome {
+  if (isActive(vm, LCM.PROLOG, LCM.PROLOG_MIGRATE, LCM.PROLOG_RESUME)) {
+    return edit(vm, (d, cur) => {
+      cur.petime = now;
+      if (!success) return fail(d, cur, now);
+      cur.rstime = now;
+      d.bootBy = d.lcm === LCM.PROLOG ? 'DEPLOY' : 'RESTORE';
+      d.lcm = LCM.BOOT;
+    });
+  }
+  if (isActive(vm, LCM.EPILOG, LCM.EPILOG_STOP)) {
+    return edit(vm, (d, cur) => {
+      cur.eetime = now;
+      if (!success) return fail(d, cur, now);
+      cur.etime = now;
+      release(d, cur.hid);
+      toDm(d, d.lcm === LCM.EPILOG ? DM.DONE : DM.STOPPED);
+    });
+  }
+  return IGNORED;
+}
+
+function poll(vm: RefVm, letter: PollLetter, now: number): RefOutcome {
+  if (!isActive(vm, LCM.RUNNING, LCM.UNKNOWN)) return IGNORED;
+  switch (letter) {
+    case 'a': return vm.lcm === LCM.UNKNOWN ? changed({ ...vm, lcm: LCM.RUNNING }) : IGNORED;
+    case 'd': return vm.lcm === LCM.RUNNING ? changed({ ...vm, lcm: LCM.UNKNOWN }) : IGNORED;
+    case '-': return IGNORED;
+    case 'p':
+      return edit(vm, (d, cur) => {
+        cur.retime = cur.etime = now;
+        cur.reason = REASON.STOP_RESUME;
+        release(d, cur.hid);
+        toDm(d, DM.SUSPENDED);
+      });
+    case 'e':
+      return edit(vm, (d, cur) => {
+        cur.retime = now;
+        fail(d, cur, now);
+      });
+  }
+}
+
+/** One step of the reference model. Pure; `now` is the time of the step. */
+export function stepVm(vm: RefVm, input: RefVmInput, now: number): RefOutcome {
+  switch (input.kind) {
+    case 'deploy':
+      if (vm.dm !== DM.PENDING) return WRONG;
+      return edit(vm, (d, last) => {
+        const resume = last !== undefined && last.reason === REASON.STOP_RESUME;
+        const rec = newRecord(d.history.length, input.hid, now);
+        rec.pstime = now;
+        d.history.push(rec);
+        d.held.push(input.hid);
+        d.dm = DM.ACTIVE;
+        d.lcm = resume ? LCM.PROLOG_RESUME : LCM.PROLOG;
+      });
+    case 'migrate':
+      if (!isActive(vm, LCM.RUNNING)) return WRONG;
+      return edit(vm, (d, cur) => {
+        d.history.push(newRecord(cur.seq + 1, input.hid, now));
+        d.held.push(input.hid);
+        d.lcm = input.live ? LCM.MIGRATE : LCM.SAVE_MIGRATE;
+      });
+    case 'action': return userAction(vm, input.action, now);
+    case 'vmm': return vmmReply(vm, input.verb, input.success, now);
+    case 'tm': return tmReply(vm, input.success, now);
+    case 'poll': return poll(vm, input.letter, now);
+  }
+}
+
+/** The driver reply the VM is waiting for in its current state, if any (drives the generator). */
+export function awaitedReply(vm: RefVm): { kind: 'vmm'; verb: VmmVerb } | { kind: 'tm' } | undefined {
+  if (vm.dm !== DM.ACTIVE) return undefined;
+  switch (vm.lcm) {
+    case LCM.PROLOG: case LCM.PROLOG_MIGRATE: case LCM.PROLOG_RESUME: case LCM.EPILOG: case LCM.EPILOG_STOP:
+      return { kind: 'tm' };
+    case LCM.BOOT: return { kind: 'vmm', verb: vm.bootBy };
+    case LCM.MIGRATE: return { kind: 'vmm', verb: 'MIGRATE' };
+    case LCM.SHUTDOWN: return { kind: 'vmm', verb: 'SHUTDOWN' };
+    case LCM.CANCEL: return { kind: 'vmm', verb: 'CANCEL' };
+    case LCM.SAVE_STOP: case LCM.SAVE_SUSPEND: case LCM.SAVE_MIGRATE: return { kind: 'vmm', verb: 'SAVE' };
+    default: return undefined;
+  }
+}
