@@ -88,21 +88,34 @@ export class ActorSystem {
     return runExclusive(
       involved.map((a) => ({ key: a.stream, mailbox: a.mailbox })),
       async (): Promise<Outcome> => {
-        const decided = plan(new Map(involved.map((a) => [a.stream, a.state])));
-        if (!decided.ok) return decided;
-        const requests: AppendRequest[] = [];
-        for (const [stream, events] of decided.events) {
-          if (events.length === 0) continue;
-          const actor = involved.find((a) => a.stream === stream);
-          if (!actor) throw new Error(`plan wrote to ${stream}, which it did not lock`);
-          requests.push({ stream, expectedVersion: actor.version, events });
+        try {
+          return await this.decideAndCommit(involved, plan, meta);
+        } finally {
+          // A new entity whose first command was rejected is forgotten again.
+          for (const a of involved) if (a.version === 0 && a.mailbox.depth <= 1) this.actors.delete(a.stream);
         }
-        if (requests.length === 0) return { ok: true, value: [] };
-        const stored = await this.log.append(requests, meta);
-        for (const request of requests) this.commit(this.actors.get(request.stream)!, request.events);
-        return { ok: true, value: stored };
       },
     );
+  }
+
+  private async decideAndCommit(
+    involved: readonly AnyActor[],
+    plan: (states: ReadonlyMap<string, unknown>) => Plan,
+    meta: EventMeta,
+  ): Promise<Outcome> {
+    const decided = plan(new Map(involved.map((a) => [a.stream, a.state])));
+    if (!decided.ok) return decided;
+    const requests: AppendRequest[] = [];
+    for (const [stream, events] of decided.events) {
+      if (events.length === 0) continue;
+      const actor = involved.find((a) => a.stream === stream);
+      if (!actor) throw new Error(`plan wrote to ${stream}, which it did not lock`);
+      requests.push({ stream, expectedVersion: actor.version, events });
+    }
+    if (requests.length === 0) return { ok: true, value: [] };
+    const stored = await this.log.append(requests, meta);
+    for (const request of requests) this.commit(involved.find((a) => a.stream === request.stream)!, request.events);
+    return { ok: true, value: stored };
   }
 
   private commit(actor: AnyActor, events: readonly DomainEvent[]): void {
@@ -118,14 +131,16 @@ export class ActorSystem {
     if (existing) return existing;
     const parsed = parseStream(stream);
     if (!parsed) throw new Error(`bad stream name ${stream}`);
+    // Shared by concurrent callers through `actors`, but listed (byKind) only
+    // once its first events commit: a rejected allocation leaves no trace.
     const fresh = new EntityActor(stream, this.deciders[parsed.kind], this.deciders[parsed.kind].initialState, 0);
-    // Registered only once its first events commit: a rejected allocation leaves no trace.
+    this.actors.set(stream, fresh);
     return fresh;
   }
 
   private register(actor: AnyActor): void {
-    if (this.actors.has(actor.stream)) return;
     const { kind, id } = parseStream(actor.stream)!;
+    if (this.byKind.get(kind)!.get(id) === actor) return;
     this.actors.set(actor.stream, actor);
     this.byKind.get(kind)!.set(id, actor);
     if (id > (this.lastIds.get(kind) ?? -1)) this.lastIds.set(kind, id);

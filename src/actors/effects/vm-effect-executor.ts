@@ -1,0 +1,138 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Template } from '../../template/template.ts';
+import { isVector } from '../../template/template.ts';
+import type { DriverGateway, DriverReply, Logger } from '../ports.ts';
+import { TRANSFER_SUFFIX, transferScript, type TransferAction } from './transfer-script.ts';
+
+/** What the VM machine asks for (src/machines/vm); see spec §2.3–2.5. */
+export type VmDriverEffect =
+  | {
+      kind: 'tm';
+      action: TransferAction;
+      vid: number;
+      seq: number;
+      hostname: string;
+      prevHostname?: string;
+      vmDir: string;
+      tmMad: string;
+    }
+  | {
+      kind: 'vmm';
+      action: 'DEPLOY' | 'SHUTDOWN' | 'CANCEL' | 'CANCEL_PREVIOUS' | 'SAVE' | 'RESTORE' | 'MIGRATE' | 'POLL';
+      vid: number;
+      seq: number;
+      hostname: string;
+      prevHostname?: string;
+      deployId: string;
+      vmDir: string;
+      vmMad: string;
+    }
+  | { kind: 'driver_cancel'; driver: 'vmm' | 'tm'; vid: number; mad: string };
+
+/** A driver's answer, turned into the command the VM actor understands. */
+export interface VmDriverOutcome {
+  driver: 'vmm' | 'tm';
+  verb: string;
+  reply: DriverReply;
+}
+
+export interface VmEffectContext {
+  readonly drivers: DriverGateway;
+  readonly logger: Logger;
+  /** oned's var dir, where deployment files and transfer scripts are written. */
+  readonly varDir: string;
+  /** gethostname() of the front-end, used in transfer scripts. */
+  readonly frontend: string;
+  /** Replies that must go back to the VM actor (not sent for fire-and-forget cleanup). */
+  readonly onReply: (vid: number, outcome: VmDriverOutcome) => void;
+}
+
+/** Cleanup requests whose replies 1.4 ignores (the VM is already DONE or DELETE). */
+const IGNORED_REPLIES = new Set(['EPILOG_DELETE', 'EPILOG_DELETE_PREVIOUS', 'CANCEL_PREVIOUS']);
+
+/**
+ * Runs the driver side of a committed VM transition: writes the file the
+ * driver needs (transfer script, deployment file), sends the request, and
+ * routes the reply back. Runs only after commit (the actor system calls it).
+ */
+export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmEffectContext): void {
+  const vmDirOnFrontend = join(ctx.varDir, String(effect.vid));
+  switch (effect.kind) {
+    case 'driver_cancel':
+      ctx.drivers.notify(effect.mad, 'DRIVER_CANCEL', [String(effect.vid)]);
+      return;
+    case 'tm': {
+      const script = transferScript({
+        action: effect.action,
+        vid: effect.vid,
+        hostname: effect.hostname,
+        prevHostname: effect.prevHostname,
+        vmDir: effect.vmDir,
+        varDir: ctx.varDir,
+        frontend: ctx.frontend,
+        disks: vectors(template, 'DISK'),
+        context: undefined,
+      });
+      const report = (reply: DriverReply) => {
+        if (!IGNORED_REPLIES.has(effect.action)) ctx.onReply(effect.vid, { driver: 'tm', verb: 'TRANSFER', reply });
+      };
+      if (!script.ok) {
+        ctx.logger.vmLog(effect.vid, 'TM', 'E', script.message);
+        report({ verb: 'TRANSFER', success: false, id: effect.vid, info: script.message });
+        return;
+      }
+      for (const w of script.warnings) ctx.logger.vmLog(effect.vid, 'TM', 'W', w);
+      const path = join(vmDirOnFrontend, `transfer.${effect.seq}.${TRANSFER_SUFFIX[effect.action]}`);
+      mkdirSync(vmDirOnFrontend, { recursive: true });
+      writeFileSync(path, script.text);
+      void ctx.drivers.request(effect.tmMad, 'TRANSFER', effect.vid, [path]).then(report);
+      return;
+    }
+    case 'vmm': {
+      const { vid, hostname, deployId } = effect;
+      const id = deployId || '-';
+      const images = `${effect.vmDir}/${vid}/images`;
+      let verb: string = effect.action;
+      let args: string[];
+      switch (effect.action) {
+        case 'DEPLOY': {
+          mkdirSync(vmDirOnFrontend, { recursive: true });
+          // The driver streams this file to the host itself (§4.4.1).
+          writeFileSync(join(vmDirOnFrontend, `deployment.${effect.seq}`), JSON.stringify(template));
+          args = [hostname, `${images}/deployment.${effect.seq}`, '-'];
+          break;
+        }
+        case 'SHUTDOWN':
+        case 'CANCEL':
+        case 'POLL':
+          args = [hostname, id, '-'];
+          break;
+        case 'CANCEL_PREVIOUS':
+          verb = 'CANCEL';
+          args = [effect.prevHostname ?? hostname, id, '-'];
+          break;
+        case 'SAVE':
+          args = [effect.prevHostname ?? hostname, id, `${images}/checkpoint`];
+          break;
+        case 'RESTORE':
+          args = [hostname, id, `${images}/checkpoint`];
+          break;
+        case 'MIGRATE':
+          args = [effect.prevHostname ?? hostname, id, hostname];
+          break;
+      }
+      void ctx.drivers.request(effect.vmMad, verb, vid, args).then((reply) => {
+        if (!IGNORED_REPLIES.has(effect.action)) ctx.onReply(vid, { driver: 'vmm', verb, reply });
+      });
+      return;
+    }
+  }
+}
+
+/** The sub-attributes of every vector NAME, in template order. */
+export function vectors(template: Template, name: string): Record<string, string>[] {
+  return template.attributes
+    .filter((a) => a.name === name && isVector(a))
+    .map((a) => Object.fromEntries((a as { pairs: readonly (readonly [string, string])[] }).pairs));
+}

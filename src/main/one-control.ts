@@ -1,0 +1,120 @@
+/**
+ * `one start|stop|status` (spec §11.7): manages oned, and mm_sched once it
+ * is installed. oned writes its own pid file; this script only reads it.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { loadOnedConf } from '../config/load-oned-conf.ts';
+import { resolveLayout, type Layout } from '../config/layout.ts';
+import { isAlive } from './lock-file.ts';
+import { readCredentials } from './one-auth.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function readPid(path: string): number | undefined {
+  if (!existsSync(path)) return undefined;
+  const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+  return Number.isFinite(pid) && isAlive(pid) ? pid : undefined;
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port }, () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
+  });
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function daemon(layout: Layout, program: string, args: string[], logName: string): number {
+  const out = openSync(join(layout.log, logName), 'a');
+  const child = spawn(join(layout.bin, program), args, { detached: true, stdio: ['ignore', out, out], env: process.env });
+  child.unref();
+  return child.pid!;
+}
+
+async function start(layout: Layout): Promise<void> {
+  const conf = loadOnedConf(join(layout.etc, 'oned.conf'), { layout });
+  if (!conf.ok) fail(conf.error);
+  const { port, listenAddress } = conf.value;
+  const running = readPid(join(layout.run, 'oned.pid'));
+  if (running) fail(`oned is already running (pid ${running}).`);
+  if (!existsSync(join(layout.var, 'one.db'))) {
+    const creds = readCredentials();
+    if (!creds.ok) fail(creds.message);
+  }
+  mkdirSync(layout.log, { recursive: true });
+  const pid = daemon(layout, 'oned', ['-f'], 'oned.out');
+  const probeHost = listenAddress === '0.0.0.0' ? '127.0.0.1' : listenAddress;
+  for (let waited = 0; ; waited += 100) {
+    if (!isAlive(pid)) fail(`oned failed to start; see ${join(layout.log, 'oned.out')} and ${join(layout.log, 'oned.log')}.`);
+    if (await canConnect(probeHost, port)) break;
+    if (waited > 30_000) fail(`oned (pid ${pid}) did not open port ${port} within 30 s.`);
+    await sleep(100);
+  }
+  const scheduler = join(layout.bin, 'mm_sched');
+  if (existsSync(scheduler)) {
+    const spid = daemon(layout, 'mm_sched', ['-p', String(port)], 'sched.out');
+    writeFilePid(join(layout.run, 'sched.pid'), spid);
+    console.log('oned and scheduler started');
+  } else {
+    console.log(`oned started (pid ${pid}, port ${port})`);
+  }
+}
+
+function writeFilePid(path: string, pid: number): void {
+  writeFileSync(path, `${pid}\n`);
+}
+
+async function stopOne(pidFile: string, name: string): Promise<boolean> {
+  const pid = readPid(pidFile);
+  if (!pid) return false;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; isAlive(pid); waited += 100) {
+    if (waited > 15_000) {
+      process.kill(pid, 'SIGKILL');
+      process.stderr.write(`${name} did not stop within 15 s; killed.\n`);
+      break;
+    }
+    await sleep(100);
+  }
+  rmSync(pidFile, { force: true });
+  return true;
+}
+
+async function stop(layout: Layout): Promise<void> {
+  const sched = await stopOne(join(layout.run, 'sched.pid'), 'mm_sched');
+  const oned = await stopOne(join(layout.run, 'oned.pid'), 'oned');
+  if (!oned && !sched) fail('oned is not running.');
+  console.log(sched ? 'oned and scheduler stopped' : 'oned stopped');
+}
+
+function status(layout: Layout): void {
+  const oned = readPid(join(layout.run, 'oned.pid'));
+  const sched = readPid(join(layout.run, 'sched.pid'));
+  console.log(oned ? `oned is running (pid ${oned})` : 'oned is not running');
+  if (existsSync(join(layout.bin, 'mm_sched'))) console.log(sched ? `mm_sched is running (pid ${sched})` : 'mm_sched is not running');
+  if (!oned) process.exitCode = 1;
+}
+
+const command = process.argv[2];
+const layout = resolveLayout(process.env);
+switch (command) {
+  case 'start':
+    await start(layout);
+    break;
+  case 'stop':
+    await stop(layout);
+    break;
+  case 'status':
+    status(layout);
+    break;
+  default:
+    process.stderr.write('Usage: one [start|stop|status]\n');
+    process.exit(3);
+}
