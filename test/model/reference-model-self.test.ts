@@ -117,12 +117,12 @@ describe('host reference model follows spec §5.1', () => {
   }
 
   it('monitors, expires after 600 s, and keeps DISABLED on a late result', () => {
-    const monitoring = runHost([[{ kind: 'allocate' }, 0], [{ kind: 'monitoring-started' }, 600]]);
+    const monitoring = runHost([[{ kind: 'allocate' }, 0], [{ kind: 'monitoring-started', driverFound: true }, 600]]);
     assert.equal(monitoring.state, HOST.MONITORING);
     assert.equal(stepHost(monitoring, { kind: 'tick' }, 599).kind, 'ignored');
     const expired = stepHost(monitoring, { kind: 'tick' }, 600);
     assert.equal(expired.kind === 'changed' && expired.host.state, HOST.INIT);
-    const disabled = runHost([[{ kind: 'allocate' }, 0], [{ kind: 'monitoring-started' }, 600],
+    const disabled = runHost([[{ kind: 'allocate' }, 0], [{ kind: 'monitoring-started', driverFound: true }, 600],
       [{ kind: 'enable', enabled: false }, 610], [{ kind: 'monitor-replied', success: true }, 620]]);
     assert.deepEqual([disabled.state, disabled.lastMonTime], [HOST.DISABLED, 620]);
   });

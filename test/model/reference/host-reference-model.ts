@@ -23,7 +23,8 @@ export type RefHostInput =
   | { readonly kind: 'allocate' }
   | { readonly kind: 'enable'; readonly enabled: boolean }
   | { readonly kind: 'delete' }
-  | { readonly kind: 'monitoring-started' }
+  /** Monitoring is due; `driverFound: false` = the host's IM driver is unknown (§5.1 → ERROR). */
+  | { readonly kind: 'monitoring-started'; readonly driverFound: boolean }
   | { readonly kind: 'monitor-replied'; readonly success: boolean }
   | { readonly kind: 'tick' };
 
@@ -60,7 +61,7 @@ export function stepHost(host: RefHost, input: RefHostInput, now: number): RefHo
       // The IM only sends MONITOR to hosts that are neither MONITORING nor DISABLED (§5.2).
       return host.state === HOST.MONITORING || host.state === HOST.DISABLED
         ? IGNORED
-        : changed({ ...host, state: HOST.MONITORING });
+        : changed({ ...host, state: input.driverFound ? HOST.MONITORING : HOST.ERROR });
     case 'monitor-replied': {
       const state = host.state === HOST.DISABLED ? HOST.DISABLED : input.success ? HOST.MONITORED : HOST.ERROR;
       return changed({ ...host, state, lastMonTime: now });
