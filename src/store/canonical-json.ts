@@ -3,6 +3,9 @@
  * the same value always hashes to the same bytes no matter how it was built.
  * The event log stores `data` and `meta` in this form, which lets the hash
  * chain be re-computed from the stored text without parsing it.
+ *
+ * Hand-rolled because it sits on the append hot path: string concatenation
+ * and a sortedness check beat `map/join` and an unconditional sort.
  */
 export function canonicalJson(value: unknown): string {
   const text = write(value);
@@ -11,39 +14,66 @@ export function canonicalJson(value: unknown): string {
 }
 
 function write(value: unknown): string | undefined {
-  if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-    case 'boolean':
       return JSON.stringify(value);
     case 'number':
-      // Same as JSON.stringify: NaN and ±Infinity become null, -0 becomes 0.
-      return JSON.stringify(value);
+      // As JSON.stringify: NaN and ±Infinity become null; String(-0) is "0".
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
     case 'bigint':
       throw new TypeError('BigInt is not representable as JSON');
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return undefined;
+    case 'object':
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return writeArray(value);
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+        return write((value as { toJSON: () => unknown }).toJSON());
+      }
+      return writeObject(value as Record<string, unknown>);
+    default:
+      return undefined; // undefined, functions and symbols are skipped, as in JSON
   }
-  const withToJson = value as { toJSON?: () => unknown };
-  if (typeof withToJson.toJSON === 'function') return write(withToJson.toJSON());
-  if (Array.isArray(value)) {
-    const items = value.map((item) => write(item) ?? 'null');
-    return `[${items.join(',')}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort(compareCodeUnits);
-  const parts: string[] = [];
-  for (const key of keys) {
-    const text = write(record[key]);
-    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
-  }
-  return `{${parts.join(',')}}`;
 }
 
-// Array.prototype.sort's default order is by UTF-16 code units; spelled out
-// so that nobody "fixes" it to localeCompare, which would change hashes.
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function writeArray(items: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ',';
+    out += write(items[i]) ?? 'null';
+  }
+  return out + ']';
+}
+
+function writeObject(record: Record<string, unknown>): string {
+  const keys = Object.keys(record);
+  // Default sort order is by UTF-16 code units, which is what we want; never
+  // localeCompare, which would change hashes between machines.
+  if (!isSorted(keys)) keys.sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const text = write(record[key]);
+    if (text === undefined) continue;
+    out += (first ? '' : ',') + quoteKey(key) + ':' + text;
+    first = false;
+  }
+  return out + '}';
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
+// Event shapes repeat the same few keys millions of times; the cap keeps
+// hostile input from growing the cache without bound.
+const quotedKeys = new Map<string, string>();
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 4096) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }

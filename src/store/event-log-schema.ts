@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
 );
 `;
 
+/** Column order of every events read; `event-row.ts` decodes by position. */
 const COLUMNS = 'seq, stream, version, type, data, meta, ts, hash';
 
 /** Every statement the log runs, prepared once. */
@@ -36,13 +37,13 @@ export function prepareEventLogStatements(db: Database.Database) {
     release: db.prepare('RELEASE append_request'),
     rollbackTo: db.prepare('ROLLBACK TO append_request'),
     insert: db.prepare(
-      `INSERT INTO events (${COLUMNS}) VALUES (@seq, @stream, @version, @type, @data, @meta, @ts, @hash)`,
+      `INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     streamVersion: db.prepare('SELECT MAX(version) AS v FROM events WHERE stream = ?').pluck(),
     last: db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1'),
-    readStream: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND version > ? ORDER BY version`),
+    readStream: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND version > ? ORDER BY version`).raw(),
     // LIMIT -1 means "no limit" in SQLite, so one statement serves both forms.
-    readAll: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
+    readAll: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`).raw(),
     walk: db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY seq`),
     saveSnapshot: db.prepare(
       'INSERT INTO snapshots (stream, version, state) VALUES (?, ?, ?) ' +

@@ -6,7 +6,7 @@ import type { EventMeta, StoredEvent } from '../events/envelope.ts';
 import { ConcurrencyError, type AppendRequest, type Clock, type EventLog, type Snapshot } from '../actors/ports.ts';
 import { EVENT_LOG_DDL, prepareEventLogStatements, type EventLogStatements } from './event-log-schema.ts';
 import { encodeAppend, type EncodedAppend } from './encode-append.ts';
-import { rowToStoredEvent, type EventRow } from './event-row.ts';
+import { rawRowToStoredEvent, type EventRow, type RawEventRow } from './event-row.ts';
 import { GENESIS_HASH, chainHash } from './hash-chain.ts';
 import { followLog } from './follow-log.ts';
 
@@ -138,24 +138,38 @@ export class SqliteEventLog implements EventLog {
     });
   }
 
-  /** One append request inside the group transaction, all or nothing via a savepoint. */
+  /**
+   * One append request inside the group transaction, all or nothing. Version
+   * checks are in memory and run before any write, so a conflict costs no
+   * SQL at all. A request writing one row needs no savepoint: SQLite undoes
+   * a failed statement by itself. Several rows get a savepoint, so one
+   * request's failure never touches the others in the group.
+   */
   private writeOne(append: EncodedAppend, ts: number, written: Map<string, number>): StoredEvent[] | Error {
+    const mine = new Map<string, number>();
+    let rows = 0;
+    for (const request of append.requests) {
+      const actual = mine.get(request.stream) ?? written.get(request.stream) ?? this.cachedVersion(request.stream);
+      if (actual !== request.expectedVersion) {
+        return new ConcurrencyError(request.stream, request.expectedVersion, actual);
+      }
+      mine.set(request.stream, actual + request.events.length);
+      rows += request.events.length;
+    }
+
     const tipSeq = this.tipSeq;
     const tipHash = this.tipHash;
-    const mine = new Map<string, number>();
+    const guarded = rows > 1;
     let currentStream = '';
     let currentExpected = 0;
-    this.st.savepoint.run();
+    if (guarded) this.st.savepoint.run();
     try {
       const out: StoredEvent[] = [];
       for (const request of append.requests) {
         currentStream = request.stream;
         currentExpected = request.expectedVersion;
-        const actual = mine.get(request.stream) ?? written.get(request.stream) ?? this.cachedVersion(request.stream);
-        if (actual !== request.expectedVersion) {
-          throw new ConcurrencyError(request.stream, request.expectedVersion, actual);
-        }
-        let version = actual;
+        // Checked above: expectedVersion is the stream's version at this point.
+        let version = request.expectedVersion;
         for (const encoded of request.events) {
           version++;
           const fields = {
@@ -168,7 +182,7 @@ export class SqliteEventLog implements EventLog {
             ts,
           };
           const hash = chainHash(this.tipHash, fields);
-          this.st.insert.run({ ...fields, hash });
+          this.st.insert.run(fields.seq, fields.stream, version, fields.type, fields.data, fields.meta, ts, hash);
           this.tipSeq = fields.seq;
           this.tipHash = hash;
           out.push({
@@ -181,16 +195,20 @@ export class SqliteEventLog implements EventLog {
             hash: hash.toString('hex'),
           });
         }
-        mine.set(request.stream, version);
       }
-      this.st.release.run();
+      if (guarded) this.st.release.run();
       for (const [stream, version] of mine) written.set(stream, version);
       return out;
     } catch (err) {
-      this.st.rollbackTo.run();
-      this.st.release.run();
       this.tipSeq = tipSeq;
       this.tipHash = tipHash;
+      // Some errors (disk full, I/O) make SQLite abandon the whole
+      // transaction; then the group as a whole has failed.
+      if (!this.db.inTransaction) throw err;
+      if (guarded) {
+        this.st.rollbackTo.run();
+        this.st.release.run();
+      }
       if (isUniqueViolation(err)) {
         // Someone outside this process wrote the stream: our cache was stale.
         const actual = this.dbVersion(currentStream);
@@ -202,11 +220,11 @@ export class SqliteEventLog implements EventLog {
   }
 
   readStream(stream: string, afterVersion = 0): StoredEvent[] {
-    return (this.st.readStream.all(stream, afterVersion) as EventRow[]).map(rowToStoredEvent);
+    return (this.st.readStream.all(stream, afterVersion) as RawEventRow[]).map(rawRowToStoredEvent);
   }
 
   readAll(afterSeq: number, limit?: number): StoredEvent[] {
-    return (this.st.readAll.all(afterSeq, limit ?? -1) as EventRow[]).map(rowToStoredEvent);
+    return (this.st.readAll.all(afterSeq, limit ?? -1) as RawEventRow[]).map(rawRowToStoredEvent);
   }
 
   follow(afterSeq: number): Observable<StoredEvent> {

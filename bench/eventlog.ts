@@ -1,0 +1,108 @@
+/**
+ * Event log throughput: durable single-event commits, group commit, replay.
+ *   node --import tsx bench/eventlog.ts [--small]
+ * Human-readable lines go to stderr; the last stdout line is the JSON report.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openEventLog, type SqliteEventLog } from '../src/store/sqlite-event-log.ts';
+import { isSmallRun, perSecond, printReport, rssMb } from './lib/report.ts';
+
+export interface EventLogWorkload {
+  readonly singleCommits: number;
+  readonly groupedEvents: number;
+  readonly groupSize: number;
+  readonly replayPage: number;
+}
+
+export const FULL_WORKLOAD: EventLogWorkload = { singleCommits: 1000, groupedEvents: 200_000, groupSize: 1000, replayPage: 10_000 };
+export const SMALL_WORKLOAD: EventLogWorkload = { singleCommits: 50, groupedEvents: 5_000, groupSize: 1000, replayPage: 1_000 };
+
+/** A VM-ish event, so the JSON size is realistic rather than trivial. */
+const sampleEvent = (i: number) => ({
+  type: 'VmAllocated',
+  vid: i,
+  uid: 0,
+  name: `vm-${i}`,
+  template: { CPU: 1, MEMORY: 512, DISK: { SOURCE: '/var/lib/one/images/ttylinux.img', TARGET: 'hda' } },
+  stime: 1_700_000_000 + i,
+});
+
+/** One event per append, each awaited: every event pays its own fsync. */
+export async function measureSingleCommits(log: SqliteEventLog, commits: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < commits; i++) {
+    await log.append([{ stream: `single/${i}`, expectedVersion: 0, events: [sampleEvent(i)] }]);
+  }
+  return perSecond(commits, performance.now() - start);
+}
+
+/** Many concurrent appends per tick, so the log commits them as one group. */
+export async function measureGroupedCommits(log: SqliteEventLog, events: number, groupSize: number): Promise<number> {
+  const start = performance.now();
+  for (let done = 0; done < events; done += groupSize) {
+    const group: Promise<unknown>[] = [];
+    for (let i = done; i < Math.min(done + groupSize, events); i++) {
+      group.push(log.append([{ stream: `vm/${i}`, expectedVersion: 0, events: [sampleEvent(i)] }]));
+    }
+    await Promise.all(group);
+  }
+  return perSecond(events, performance.now() - start);
+}
+
+/** Reads and parses the whole log, page by page, as a restart would. */
+export function measureReplay(log: SqliteEventLog, page: number): { eventsPerS: number; events: number } {
+  const start = performance.now();
+  let after = 0;
+  let events = 0;
+  for (;;) {
+    const batch = log.readAll(after, page);
+    if (batch.length === 0) break;
+    events += batch.length;
+    after = batch[batch.length - 1]!.seq;
+  }
+  return { eventsPerS: perSecond(events, performance.now() - start), events };
+}
+
+/**
+ * Runs the bench in a temp dir. `extraFigures` is where the lead's
+ * "rebuild 100,000 VMs" measurement plugs in: it gets the filled log and
+ * returns more figures (e.g. `rebuild_100k_vms_s`) for the same report.
+ */
+export async function runEventLogBench(
+  workload: EventLogWorkload,
+  extraFigures?: (log: SqliteEventLog) => Promise<Record<string, number>>,
+): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'one-ts-bench-eventlog-'));
+  try {
+    const log = openEventLog(join(dir, 'var', 'one.db'));
+    try {
+      const single = await measureSingleCommits(log, workload.singleCommits);
+      console.error(`single-event durable commits: ${single} events/s`);
+      const grouped = await measureGroupedCommits(log, workload.groupedEvents, workload.groupSize);
+      console.error(`grouped commits (${workload.groupSize}/tick): ${grouped} events/s, ${log.stats().commits} commits`);
+      const replay = measureReplay(log, workload.replayPage);
+      console.error(`replay: ${replay.events} events at ${replay.eventsPerS} events/s`);
+      const extra = extraFigures ? await extraFigures(log) : {};
+      return {
+        append_single_events_per_s: single,
+        append_grouped_events_per_s: grouped,
+        replay_events_per_s: replay.eventsPerS,
+        ...extra,
+        rss_mb: rssMb(),
+      };
+    } finally {
+      log.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const workload = isSmallRun() ? SMALL_WORKLOAD : FULL_WORKLOAD;
+  const figures = await runEventLogBench(workload);
+  printReport('eventlog', { ...workload }, figures);
+}

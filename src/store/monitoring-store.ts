@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type MonitoredKind = 'host' | 'vm';
+
+export interface MonitoringSample<T = Record<string, unknown>> {
+  /** Sample time as given to record(), epoch seconds by convention. */
+  readonly time: number;
+  readonly sample: T;
+}
+
+export interface MonitoringStoreOptions {
+  /** Ring size: samples kept per host or VM. */
+  readonly maxPerEntity?: number;
+  /** Also drop samples older than the newest recorded time minus this. */
+  readonly ttlSeconds?: number;
+}
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS monitoring (
+  n      INTEGER PRIMARY KEY,
+  kind   TEXT    NOT NULL,
+  id     INTEGER NOT NULL,
+  time   INTEGER NOT NULL,
+  sample TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS monitoring_entity ON monitoring (kind, id, n);
+CREATE INDEX IF NOT EXISTS monitoring_time ON monitoring (time);
+`;
+
+/**
+ * Opens the monitoring-sample store. It is its own file (var/monitoring.db)
+ * rather than a table in one.db: SQLite allows one writer per file, so a
+ * burst of samples would otherwise hold the lock the event log's group
+ * commit needs, and samples can be thrown away (synchronous=NORMAL, delete
+ * the file) without ever touching the truth.
+ */
+export function openMonitoringStore(path: string, options: MonitoringStoreOptions = {}): MonitoringStore {
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(DDL);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new MonitoringStore(db, options);
+}
+
+interface QueuedSample {
+  readonly kind: MonitoredKind;
+  readonly id: number;
+  readonly time: number;
+  readonly sample: string;
+}
+
+/**
+ * Bounded store for bulky, expiring monitoring samples (not events). Writes
+ * made in one tick go in one transaction; each touched entity is then
+ * trimmed back to its last `maxPerEntity` samples, so the table is a ring.
+ */
+export class MonitoringStore {
+  private readonly maxPerEntity: number;
+  private readonly ttlSeconds: number | undefined;
+  private readonly st;
+  private queue: QueuedSample[] = [];
+  private timer: NodeJS.Immediate | undefined;
+  private closed = false;
+
+  constructor(private readonly db: Database.Database, options: MonitoringStoreOptions = {}) {
+    this.maxPerEntity = options.maxPerEntity ?? 100;
+    if (!Number.isSafeInteger(this.maxPerEntity) || this.maxPerEntity < 1) {
+      throw new RangeError('maxPerEntity must be a positive integer');
+    }
+    this.ttlSeconds = options.ttlSeconds;
+    this.st = {
+      insert: db.prepare('INSERT INTO monitoring (kind, id, time, sample) VALUES (?, ?, ?, ?)'),
+      trim: db.prepare(
+        'DELETE FROM monitoring WHERE kind = ? AND id = ? AND n <= ' +
+          '(SELECT n FROM monitoring WHERE kind = ? AND id = ? ORDER BY n DESC LIMIT 1 OFFSET ?)',
+      ),
+      expire: db.prepare('DELETE FROM monitoring WHERE time < ?'),
+      latest: db.prepare('SELECT time, sample FROM monitoring WHERE kind = ? AND id = ? ORDER BY n DESC LIMIT 1'),
+      history: db.prepare('SELECT time, sample FROM monitoring WHERE kind = ? AND id = ? AND time >= ? ORDER BY n'),
+      count: db.prepare('SELECT COUNT(*) FROM monitoring WHERE kind = ? AND id = ?').pluck(),
+      countAll: db.prepare('SELECT COUNT(*) FROM monitoring').pluck(),
+    };
+    this.writeBatch = db.transaction((batch: QueuedSample[]) => this.write(batch));
+  }
+
+  private readonly writeBatch: (batch: QueuedSample[]) => void;
+
+  record(kind: MonitoredKind, id: number, time: number, sample: object): void {
+    if (this.closed) throw new Error('monitoring store is closed');
+    if (kind !== 'host' && kind !== 'vm') throw new TypeError(`unknown monitored kind: ${String(kind)}`);
+    if (!Number.isSafeInteger(id) || id < 0) throw new TypeError(`bad ${kind} id: ${id}`);
+    if (!Number.isFinite(time)) throw new TypeError(`bad sample time: ${time}`);
+    if (sample === null || typeof sample !== 'object') throw new TypeError('a sample must be an object');
+    this.queue.push({ kind, id, time, sample: JSON.stringify(sample) });
+    this.timer ??= setImmediate(() => this.flush());
+  }
+
+  /** Newest sample of one entity. Sees samples recorded earlier in this tick. */
+  latest<T = Record<string, unknown>>(kind: MonitoredKind, id: number): MonitoringSample<T> | undefined {
+    this.flush();
+    const row = this.st.latest.get(kind, id) as { time: number; sample: string } | undefined;
+    return row && { time: row.time, sample: JSON.parse(row.sample) as T };
+  }
+
+  /** Samples with time >= sinceTime, oldest first. */
+  history<T = Record<string, unknown>>(kind: MonitoredKind, id: number, sinceTime = 0): MonitoringSample<T>[] {
+    this.flush();
+    const rows = this.st.history.all(kind, id, sinceTime) as { time: number; sample: string }[];
+    return rows.map((row) => ({ time: row.time, sample: JSON.parse(row.sample) as T }));
+  }
+
+  /** Rows held for one entity, or in total. */
+  size(kind?: MonitoredKind, id?: number): number {
+    this.flush();
+    if (kind === undefined || id === undefined) return this.st.countAll.get() as number;
+    return this.st.count.get(kind, id) as number;
+  }
+
+  flush(): void {
+    if (this.timer) clearImmediate(this.timer);
+    this.timer = undefined;
+    if (this.closed || this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.writeBatch(batch);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.db.close();
+  }
+
+  private write(batch: QueuedSample[]): void {
+    const touched = new Map<string, QueuedSample>();
+    let newest = -Infinity;
+    for (const s of batch) {
+      this.st.insert.run(s.kind, s.id, s.time, s.sample);
+      touched.set(`${s.kind}/${s.id}`, s);
+      if (s.time > newest) newest = s.time;
+    }
+    for (const s of touched.values()) this.st.trim.run(s.kind, s.id, s.kind, s.id, this.maxPerEntity);
+    if (this.ttlSeconds !== undefined) this.st.expire.run(newest - this.ttlSeconds);
+  }
+}
