@@ -20,13 +20,16 @@ export function parseDriverLine(line: string): DriverOutputLine {
   return { type: 'reply', verb, result: second, id: third === '-' ? undefined : Number(third), info: rest ?? '' };
 }
 
-/** Parses one core → driver line: a verb and its single-space separated arguments. */
+/**
+ * Parses one core → driver line: a verb and its single-space separated
+ * arguments. Empty arguments are kept so that free text at the end (hook
+ * arguments) can be re-joined exactly.
+ */
 export function parseRequestLine(line: string): RequestLine | Malformed {
   const checked = checkLine(line);
   if (checked) return checked;
   const [verb, ...args] = line.split(' ');
   if (!VERB.test(verb)) return malformed('line does not start with an upper-case verb', line);
-  if (args.some((a) => a === '')) return malformed(`${verb}: empty argument (double space?)`, line);
   return { type: 'request', verb, args };
 }
 

@@ -1,0 +1,19 @@
+import { DriverBase, type ActionSpec } from './driver-base.ts';
+import { parseDriverArgs, type DriverArgs } from './driver-args.ts';
+
+/**
+ * Entry point shared by the driver programs: parse `-t`/`-r`, build the
+ * action table, run until FINALIZE or EOF, then exit (which also drops any
+ * lingering ssh sockets).
+ */
+export async function driverMain(build: (args: DriverArgs) => Readonly<Record<string, ActionSpec>>): Promise<never> {
+  const parsed = parseDriverArgs(process.argv.slice(2));
+  if ('error' in parsed) {
+    // Answer INIT with FAILURE so oned logs why this driver was rejected.
+    process.stdin.once('data', () => process.stdout.write(`INIT FAILURE - ${parsed.error}\n`, () => process.exit(1)));
+    return new Promise<never>(() => undefined);
+  }
+  const base = new DriverBase({ actions: build(parsed), concurrency: parsed.threads });
+  await base.run();
+  process.exit(0);
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { Client } from 'ssh2';
+import { knownHostKeys } from './known-hosts.ts';
+import type { SshSettings } from './ssh-settings.ts';
+
+export interface ExecResult {
+  readonly code: number | null;
+  readonly signal: string | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** One ssh2 connection: connect with host-key checking, run commands, close. */
+export class SshSession {
+  private constructor(private readonly client: Client) {}
+
+  static connect(host: string, settings: SshSettings, signal?: AbortSignal): Promise<SshSession> {
+    return new Promise((resolve, reject) => {
+      let privateKey: Buffer;
+      let known: Buffer[] = [];
+      try {
+        if (!settings.keyPath) throw new Error('no private key (set ONE_SSH_KEY)');
+        privateKey = readFileSync(settings.keyPath);
+        if (settings.strict) known = knownHostKeys(readFileSync(settings.knownHostsPath, 'utf8'), host, settings.port);
+      } catch (err) {
+        reject(new Error(`ssh to ${host}: ${err instanceof Error ? err.message : String(err)}`));
+        return;
+      }
+      const client = new Client();
+      let hostKeyProblem: string | undefined;
+      const fail = (err: Error) => {
+        client.end();
+        const detail = hostKeyProblem ?? err.message;
+        reject(new Error(`ssh to ${settings.user}@${host}:${settings.port} failed: ${detail}`));
+      };
+      const onAbort = () => fail(new Error('cancelled'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      client.once('ready', () => {
+        signal?.removeEventListener('abort', onAbort);
+        client.removeAllListeners('error');
+        client.on('error', () => undefined); // late socket errors surface in exec
+        resolve(new SshSession(client));
+      });
+      client.once('error', (err) => {
+        signal?.removeEventListener('abort', onAbort);
+        fail(err);
+      });
+      client.connect({
+        host,
+        port: settings.port,
+        username: settings.user,
+        privateKey,
+        readyTimeout: settings.connectTimeoutMs,
+        hostVerifier: (key: Buffer) => {
+          if (!settings.strict) return true;
+          if (known.length === 0) hostKeyProblem = `host key not found in ${settings.knownHostsPath}`;
+          else if (!known.some((k) => k.equals(key))) hostKeyProblem = `HOST KEY MISMATCH (not the key in ${settings.knownHostsPath})`;
+          return hostKeyProblem === undefined;
+        },
+      });
+    });
+  }
+
+  /** Runs one remote command (already quoted by the caller), feeding `stdin` if given. */
+  exec(command: string, stdin?: string, signal?: AbortSignal): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, stream) => {
+        if (err) return reject(err);
+        let stdout = '';
+        let stderr = '';
+        const onAbort = () => {
+          stream.close();
+          reject(new Error('cancelled'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+        stream.on('close', (code: number | null, sig?: string) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve({ code: code ?? null, signal: sig, stdout, stderr });
+        });
+        stream.end(stdin ?? '');
+      });
+    });
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
