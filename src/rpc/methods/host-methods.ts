@@ -1,0 +1,58 @@
+import { hostDocument, hostPoolDocument } from '../documents/host-document.ts';
+import {
+  answer,
+  badParameter,
+  defineMethod,
+  failure,
+  noSuch,
+  ONEADMIN,
+  onlyOneadmin,
+  success,
+  type RpcMethod,
+} from './method.ts';
+
+const DRIVER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+// Host names reach ssh command lines and XML; refuse anything that is not a plain name or address.
+const HOST_NAME = /^[A-Za-z0-9_.:-]{1,255}$/;
+
+const allocate = defineMethod(
+  'one.host.allocate',
+  'RequestManagerHostAllocate',
+  ['string', 'string', 'string', 'string'],
+  async (ctx, caller, name, im, vmm, tm) => {
+    if (caller !== ONEADMIN) return failure(onlyOneadmin('add hosts'));
+    if (!HOST_NAME.test(name)) return failure(badParameter(`Invalid host name "${name}"`));
+    for (const mad of [im, vmm, tm]) {
+      if (!DRIVER_NAME.test(mad)) return failure(badParameter(`Invalid driver name "${mad}"`));
+    }
+    return answer(await ctx.core.allocateHost(caller, name, im, vmm, tm), (hid) => hid);
+  },
+);
+
+const info = defineMethod('one.host.info', 'RequestManagerHostInfo', ['int'], (ctx, _caller, hid) => {
+  const host = ctx.core.host(hid);
+  return host ? success(hostDocument(host)) : failure(noSuch('host', hid));
+});
+
+const remove = defineMethod('one.host.delete', 'RequestManagerHostDelete', ['int'], async (ctx, caller, hid) => {
+  if (caller !== ONEADMIN) return failure(onlyOneadmin('delete hosts'));
+  if (!ctx.core.host(hid)) return failure(noSuch('host', hid));
+  return answer(await ctx.core.deleteHost(caller, hid), () => hid);
+});
+
+const enable = defineMethod(
+  'one.host.enable',
+  'RequestManagerHostEnable',
+  ['int', 'boolean'],
+  async (ctx, caller, hid, on) => {
+    if (caller !== ONEADMIN) return failure(onlyOneadmin('enable hosts'));
+    if (!ctx.core.host(hid)) return failure(noSuch('host', hid));
+    return answer(await ctx.core.enableHost(caller, hid, on), () => hid);
+  },
+);
+
+const poolInfo = defineMethod('one.hostpool.info', 'RequestManagerHostPoolInfo', [], (ctx) =>
+  success(hostPoolDocument(ctx.core.hosts())),
+);
+
+export const hostMethods: readonly RpcMethod[] = [allocate, info, remove, enable, poolInfo];

@@ -1,0 +1,29 @@
+import { badParameter, defineMethod, failure, ONEADMIN, onlyOneadmin, success, type RpcMethod } from './method.ts';
+
+export const ONE_TS_VERSION = '1.4.0-one-ts';
+
+const MAX_EVENTS = 10_000;
+const MAX_WAIT_MS = 60_000;
+
+const version = defineMethod('one.system.version', 'RequestManagerVersion', [], () => success(ONE_TS_VERSION));
+
+/**
+ * Long-poll of the committed event feed for mm_sched, hooks and audit
+ * tools. Answers a JSON array of StoredEvent objects
+ * (`{seq, stream, version, event:{type,…}, ts, meta, hash}`) with seq > afterSeq.
+ */
+const poll = defineMethod(
+  'one.event.poll',
+  'RequestManagerEventPoll',
+  ['int', 'int', 'int'],
+  async (ctx, caller, afterSeq, maxEvents, timeoutMs) => {
+    if (caller !== ONEADMIN) return failure(onlyOneadmin('poll events'));
+    if (afterSeq < 0) return failure(badParameter('afterSeq must be >= 0'));
+    if (maxEvents < 1 || maxEvents > MAX_EVENTS) return failure(badParameter(`maxEvents must be 1..${MAX_EVENTS}`));
+    if (timeoutMs < 0 || timeoutMs > MAX_WAIT_MS) return failure(badParameter(`timeoutMs must be 0..${MAX_WAIT_MS}`));
+    const events = await ctx.core.pollEvents(afterSeq, maxEvents, timeoutMs);
+    return success(JSON.stringify(events));
+  },
+);
+
+export const systemMethods: readonly RpcMethod[] = [version, poll];

@@ -1,0 +1,173 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../actors/ports.ts';
+import { Authenticator, DEFAULT_SCRYPT, hashPassword, type ScryptParams } from './auth.ts';
+import type { CorePort } from './core-port.ts';
+import { dispatch, FaultCode, type DispatchResult } from './dispatcher.ts';
+import { methodTable } from './methods/method-table.ts';
+import type { RpcMethod } from './methods/method.ts';
+import { parseMethodCall, XmlRpcDecodeError } from './xmlrpc/decode.ts';
+import { serializeFault, serializeMethodResponse } from './xmlrpc/encode.ts';
+import type { MethodCall } from './xmlrpc/value.ts';
+
+export interface RpcServerOptions {
+  readonly core: CorePort;
+  /** Default 0.0.0.0 (1.4 bound every interface). */
+  readonly listenAddress?: string;
+  /** Default 2633; 0 picks a free port (see `port`). */
+  readonly port?: number;
+  /** Largest accepted request body; larger ones get a fault. Default 8 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Infrastructure errors go here (module "ReM"). */
+  readonly logger?: Logger;
+  /** One line per call, e.g. appended to one_xmlrpc.log. */
+  readonly accessLog?: (line: string) => void;
+  /** scrypt cost for new password hashes (tests use cheap ones). */
+  readonly scrypt?: ScryptParams;
+  /** Bounded session cache size of the authenticator. */
+  readonly sessionCacheSize?: number;
+  /** Override the method table (tests). */
+  readonly methods?: ReadonlyMap<string, RpcMethod>;
+}
+
+const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
+
+/** The XML-RPC endpoint `POST /RPC2` over node:http with keep-alive. */
+export class RpcServer {
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly address: string,
+    readonly port: number,
+  ) {}
+
+  static async start(options: RpcServerOptions): Promise<RpcServer> {
+    const scrypt = options.scrypt ?? DEFAULT_SCRYPT;
+    const deps = {
+      table: options.methods ?? methodTable,
+      context: { core: options.core, hashPassword: (token: string) => hashPassword(token, scrypt) },
+      auth: new Authenticator(options.core, { cacheSize: options.sessionCacheSize }),
+      onError: (method: string, error: unknown) =>
+        options.logger?.log('ReM', 'E', `${method} failed: ${error instanceof Error ? error.stack : String(error)}`),
+    };
+    const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    let self: RpcServer | undefined;
+
+    const server = http.createServer({ keepAlive: true }, (req, res) => {
+      const work = handle(req, res).catch((error) => {
+        options.logger?.log('ReM', 'E', `XML-RPC request failed: ${String(error)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+      self?.inFlight.add(work);
+      void work.finally(() => self?.inFlight.delete(work));
+    });
+    server.keepAliveTimeout = 30_000;
+    // Long-polls (one.event.poll) may hold a request for up to 60 s.
+    server.requestTimeout = 120_000;
+
+    async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+      const started = Date.now();
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== '/RPC2' && path !== '/') return plain(res, 404, 'Not Found');
+      if (req.method !== 'POST') return plain(res, 405, 'Method Not Allowed', { Allow: 'POST' });
+
+      const body = await readBody(req, maxBody);
+      let result: DispatchResult;
+      let method = '-';
+      if (body === 'too-large') {
+        result = fault(FaultCode.LIMIT_EXCEEDED, `Request body larger than ${maxBody} bytes`);
+      } else {
+        const parsed = parseBody(body);
+        if (parsed.ok) {
+          method = parsed.call.method;
+          result = await dispatch(parsed.call, deps);
+        } else {
+          result = fault(FaultCode.PARSE, `Malformed XML-RPC request: ${parsed.reason}`);
+        }
+      }
+      const xml = result.kind === 'fault' ? serializeFault(result.fault) : serializeMethodResponse(result.value);
+      const payload = Buffer.from(xml, 'utf8');
+      const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': payload.length };
+      if (body === 'too-large') headers.Connection = 'close';
+      res.writeHead(200, headers).end(payload);
+      const outcome = result.kind === 'fault' ? `fault ${result.fault.faultCode}` : result.value[0] ? 'ok' : `error ${result.value[2]}`;
+      options.accessLog?.(
+        `${new Date(started).toISOString()} ${req.socket.remoteAddress ?? '-'} "POST ${path}" ${method} ${outcome} ${payload.length} ${Date.now() - started}ms`,
+      );
+    }
+
+    const listenAddress = options.listenAddress ?? '0.0.0.0';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 2633, listenAddress, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const bound = server.address() as AddressInfo;
+    self = new RpcServer(server, bound.address, bound.port);
+    return self;
+  }
+
+  /** Stops accepting, lets calls in progress finish for up to `graceMs`, then drops every connection. */
+  async close(graceMs = 2_000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+    clearTimeout(timer);
+    this.server.closeAllConnections();
+    await closed;
+  }
+}
+
+const fault = (faultCode: number, faultString: string): DispatchResult => ({ kind: 'fault', fault: { faultCode, faultString } });
+
+function parseBody(body: Buffer): { ok: true; call: MethodCall } | { ok: false; reason: string } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return { ok: false, reason: 'body is not valid UTF-8' };
+  }
+  try {
+    return { ok: true, call: parseMethodCall(text) };
+  } catch (error) {
+    if (error instanceof XmlRpcDecodeError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+function plain(res: http.ServerResponse, status: number, text: string, extra: http.OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text), ...extra }).end(text);
+}
+
+/**
+ * Reads the body up to `max` bytes. Past that it keeps draining (without
+ * storing) so the fault can be delivered to a client still sending, but
+ * gives up on the connection after 8× the limit.
+ */
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > max * 8) {
+      req.socket.destroy();
+      reject(new Error(`request body of ${declared} bytes refused`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) chunks.push(chunk);
+      else if (size > max * 8) req.destroy(new Error('request body too large'));
+    });
+    req.on('end', () => resolve(size > max ? 'too-large' : Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
