@@ -63,6 +63,17 @@ export class ActorSystem {
     return next;
   }
 
+  /** The decider of a kind, applied to a state (the initial one when undefined). For multi-entity plans. */
+  decide(kind: StreamKind, state: unknown, command: unknown) {
+    const decider = this.deciders[kind];
+    return decider.decide(state ?? decider.initialState, command);
+  }
+
+  /** Folds events onto a state without committing anything: "what would this lead to?" */
+  fold(kind: StreamKind, state: unknown, events: readonly DomainEvent[]): unknown {
+    return events.reduce((s, e) => this.deciders[kind].evolve(s, e), state);
+  }
+
   // ---- writes ------------------------------------------------------------
 
   /** Runs one command against one entity (which may not exist yet, for allocations). */

@@ -1,0 +1,30 @@
+import type { ActorSystem } from '../actors/actor-system.ts';
+import type { Clock, DriverGateway, EventLog, Logger } from '../actors/ports.ts';
+import type { OnedConfig } from '../config/oned-config.ts';
+import type { Template } from '../template/template.ts';
+
+/** Latest VM poll figures (§4.4). Not events: they are samples. */
+export interface VmPollFigures {
+  lastPoll: number;
+  memory: number;
+  cpu: number;
+  netTx: number;
+  netRx: number;
+}
+
+/**
+ * Everything the application services share. Built once by the composition
+ * root (src/main/oned.ts); services never construct infrastructure.
+ */
+export interface CoreContext {
+  readonly system: ActorSystem;
+  readonly log: EventLog;
+  readonly clock: Clock;
+  readonly config: OnedConfig;
+  readonly logger: Logger;
+  readonly drivers: DriverGateway;
+  /** Latest monitoring template per host id (kept out of the log, §5.4). */
+  readonly hostTemplates: Map<number, Template>;
+  /** Latest poll figures per VM id. */
+  readonly vmPolls: Map<number, VmPollFigures>;
+}

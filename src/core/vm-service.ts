@@ -1,0 +1,181 @@
+import type { Plan } from '../actors/actor-system.ts';
+import { domainError, ErrorCode, type DomainError } from '../events/domain-error.ts';
+import type { DomainEvent } from '../events/envelope.ts';
+import { streams } from '../events/envelope.ts';
+import type { HostMachineState } from '../machines/host/host-types.ts';
+import { LcmState, VmState as Dm } from '../machines/state-codes.ts';
+import type { VmAction, VmCommand, VmState } from '../machines/vm/vm-types.ts';
+import type { Result, VmQuery } from '../rpc/core-port.ts';
+import type { VmView } from '../rpc/views.ts';
+import { parseTemplate } from '../template/parse-template.ts';
+import { getFloat, getInt, getSingle } from '../template/template-lookup.ts';
+import { setSingle } from '../template/template-edit.ts';
+import type { Template } from '../template/template.ts';
+import { templateToXml } from '../template/template-xml.ts';
+import type { CoreContext } from './core-context.ts';
+import type { NetworkLeases } from './network-leases.ts';
+import { outcome } from './outcome.ts';
+import type { UserService } from './user-service.ts';
+
+const fail = (code: DomainError['code'], message: string) => ({ ok: false as const, error: domainError(code, message) });
+
+/** The capacity a VM asks of its host (spec §5.3): all zero unless CPU and MEMORY are both set. */
+export function requirementOf(template: Template): { cpu: number; mem: number; disk: number } {
+  const memory = getInt(template, 'MEMORY');
+  const hasCpu = getSingle(template, 'CPU') !== undefined;
+  if (!hasCpu || memory <= 0) return { cpu: 0, mem: 0, disk: 0 };
+  return { cpu: Math.trunc(getFloat(template, 'CPU') * 100), mem: memory * 1024, disk: 0 };
+}
+
+/** Virtual machines: allocation with leases, user actions, and the driver replies. */
+export class VmService {
+  private readonly templateXml = new Map<number, { version: number; xml: string }>();
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly users: UserService,
+    private readonly leases: NetworkLeases,
+  ) {}
+
+  state(vid: number): VmState | undefined {
+    return this.ctx.system.get('vm', vid)?.state as VmState | undefined;
+  }
+
+  // ---- reads ----------------------------------------------------------------
+
+  view(vid: number): VmView | undefined {
+    const actor = this.ctx.system.get('vm', vid);
+    if (!actor) return undefined;
+    const vm = actor.state as VmState;
+    let cached = this.templateXml.get(vid);
+    if (!cached || cached.version !== actor.version) {
+      cached = { version: actor.version, xml: templateToXml(vm.template as Template) };
+      this.templateXml.set(vid, cached);
+    }
+    return this.toView(vm, cached.xml);
+  }
+
+  views(query: VmQuery): VmView[] {
+    const out: VmView[] = [];
+    for (const actor of this.ctx.system.all('vm')) {
+      const vm = actor.state as VmState;
+      if (query.uid !== undefined && vm.uid !== query.uid) continue;
+      if (query.state === 'not-done' ? vm.state === Dm.DONE : query.state !== 'any' && vm.state !== query.state) continue;
+      out.push(this.toView(vm, ''));
+    }
+    return out;
+  }
+
+  private toView(vm: VmState, templateXml: string): VmView {
+    const poll = this.ctx.vmPolls.get(vm.id);
+    const h = vm.history[vm.history.length - 1];
+    return {
+      id: vm.id,
+      uid: vm.uid,
+      username: this.users.nameOf(vm.uid),
+      name: vm.name,
+      lastPoll: poll?.lastPoll ?? 0,
+      state: vm.state,
+      lcmState: vm.lcm,
+      stime: vm.stime,
+      etime: vm.etime,
+      deployId: vm.deployId,
+      memory: poll?.memory ?? 0,
+      cpu: poll?.cpu ?? 0,
+      netTx: poll?.netTx ?? 0,
+      netRx: poll?.netRx ?? 0,
+      template: templateXml,
+      history: h && {
+        seq: h.seq, hostname: h.hostname, hid: h.hid, stime: h.stime, etime: h.etime,
+        pstime: h.pstime, petime: h.petime, rstime: h.rstime, retime: h.retime,
+        estime: h.estime, eetime: h.eetime, reason: h.reason,
+      },
+    };
+  }
+
+  // ---- commands ---------------------------------------------------------------
+
+  /** `one.vm.allocate` (spec §3.4, §7.5, §9.1): the VM and its leases commit in one append, or nothing does. */
+  async allocate(callerUid: number, templateText: string): Promise<Result<number>> {
+    const parsed = parseTemplate(`${templateText}\n`);
+    if (!parsed.ok) {
+      const e = parsed.error;
+      return fail(ErrorCode.XML_RPC_API, `Error parsing VM template: ${e.message} at line ${e.line}, column ${e.column}`);
+    }
+    const vid = this.ctx.system.reserveId('vm');
+    const name = getSingle(parsed.value, 'NAME') || `one-${vid}`;
+    let template = setSingle(setSingle(parsed.value, 'NAME', name), 'VMID', String(vid));
+    const networkStreams = this.leases.streamsForNewVm(template);
+    if (!networkStreams.ok) return networkStreams;
+    const vmStream = streams.vm(vid);
+    const now = this.ctx.clock.now();
+    const r = await this.ctx.system.transact([vmStream, ...networkStreams.value], (states): Plan => {
+      const taken = this.leases.planAllocation(vid, callerUid, template, states);
+      if (!taken.ok) return taken;
+      template = taken.template;
+      const command: VmCommand = { type: 'Allocate', vid, uid: callerUid, name, template, requirement: requirementOf(template), now };
+      const decision = this.ctx.system.decide('vm', states.get(vmStream), command);
+      if (!decision.ok) return decision;
+      return { ok: true, events: new Map<string, readonly DomainEvent[]>([[vmStream, decision.events], ...taken.events]) };
+    }, { uid: callerUid, cause: 'one.vm.allocate' });
+    return r.ok ? { ok: true, value: vid } : r;
+  }
+
+  async deploy(callerUid: number, vid: number, hid: number): Promise<Result<void>> {
+    if (!this.state(vid)) return fail(ErrorCode.NO_EXISTS, `Virtual machine ${vid} does not exist`);
+    const host = this.ctx.system.get('host', hid)?.state as HostMachineState | undefined;
+    if (!host || host.deleted) return fail(ErrorCode.NO_EXISTS, `The host ${hid} does not exists`);
+    const r = await this.command(vid, { type: 'Deploy', ...this.target(host), now: this.ctx.clock.now() }, callerUid, 'one.vm.deploy');
+    return !r.ok && r.error.code === ErrorCode.ACTION ? fail(ErrorCode.ACTION, `Can not deploy VM ${vid}, wrong state`) : r;
+  }
+
+  async migrate(callerUid: number, vid: number, hid: number, live: boolean): Promise<Result<void>> {
+    if (!this.state(vid)) return fail(ErrorCode.NO_EXISTS, `Virtual machine ${vid} does not exist`);
+    const host = this.ctx.system.get('host', hid)?.state as HostMachineState | undefined;
+    if (!host || host.deleted) return fail(ErrorCode.NO_EXISTS, `The host ${hid} does not exists`);
+    const r = await this.command(vid, { type: 'Migrate', live, ...this.target(host), now: this.ctx.clock.now() }, callerUid, 'one.vm.migrate');
+    return !r.ok && r.error.code === ErrorCode.ACTION ? fail(ErrorCode.ACTION, `Can not migrate VM ${vid}, wrong state`) : r;
+  }
+
+  async act(callerUid: number, vid: number, action: VmAction): Promise<Result<void>> {
+    if (!this.state(vid)) return fail(ErrorCode.NO_EXISTS, 'Virtual machine does not exist');
+    return this.command(vid, { type: 'Act', action, now: this.ctx.clock.now() }, callerUid, `one.vm.action ${action}`);
+  }
+
+  private target(host: HostMachineState) {
+    return { hid: host.id, hostname: host.name, vmDir: this.ctx.config.vmDir, vmMad: host.vmMad, tmMad: host.tmMad };
+  }
+
+  /**
+   * Every VM command goes through here: the VM's networks are locked with it,
+   * so that a transition into DONE releases its leases in the same append.
+   */
+  command(vid: number, command: VmCommand, uid: number | undefined, cause: string): Promise<Result<void>> {
+    const vm = this.state(vid);
+    if (!vm) return Promise.resolve(fail(ErrorCode.NO_EXISTS, 'Virtual machine does not exist'));
+    const vmStream = streams.vm(vid);
+    const networkStreams = this.leases.streamsOfVm(vm.template as Template);
+    return this.ctx.system
+      .transact([vmStream, ...networkStreams], (states): Plan => {
+        const before = states.get(vmStream) as VmState;
+        const decision = this.ctx.system.decide('vm', before, command);
+        if (!decision.ok) return decision;
+        const after = this.ctx.system.fold('vm', before, decision.events) as VmState;
+        const events = new Map<string, readonly DomainEvent[]>([[vmStream, decision.events]]);
+        if (before.state !== Dm.DONE && after.state === Dm.DONE) {
+          for (const [stream, released] of this.leases.planRelease(vid, states)) events.set(stream, released);
+        }
+        return { ok: true, events };
+      }, { uid, cause })
+      .then(outcome);
+  }
+
+  /** Running or lost VMs whose last poll is older than VM_POLLING_INTERVAL (spec §4.4). */
+  duePolls(now: number): VmState[] {
+    return this.ctx.system
+      .all('vm')
+      .map((a) => a.state as VmState)
+      .filter((vm) => vm.state === Dm.ACTIVE && (vm.lcm === LcmState.RUNNING || vm.lcm === LcmState.UNKNOWN))
+      .filter((vm) => now - (this.ctx.vmPolls.get(vm.id)?.lastPoll ?? 0) >= this.ctx.config.vmPollingInterval);
+  }
+}
