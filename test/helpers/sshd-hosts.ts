@@ -1,0 +1,137 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port.ts';
+
+/** Needs Debian's openssh-server (/usr/sbin/sshd) and ssh-keygen. */
+export const SSHD = '/usr/sbin/sshd';
+
+export interface SshHost {
+  readonly address: string;
+  readonly port: number;
+  readonly keyPath: string;
+  readonly knownHostsPath: string;
+  readonly user: string;
+}
+
+export interface SshHosts {
+  readonly hosts: readonly SshHost[];
+  readonly keyPath: string;
+  readonly knownHostsPath: string;
+  readonly user: string;
+  readonly dir: string;
+  pid(i: number): number | undefined;
+  /** SIGKILL host i's sshd by pid. */
+  kill(i: number): Promise<void>;
+  /** Start host i's sshd again on the same address, port and host key. */
+  restart(i: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SshHostsOptions {
+  /** First loopback address is 127.0.0.<firstOctet>; default 2. */
+  readonly firstOctet?: number;
+}
+
+const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+
+/**
+ * Starts `n` real OpenSSH daemons, each on its own loopback address and a
+ * free port, sharing one client key; writes a known_hosts file for them.
+ */
+export async function startSshHosts(n: number, opts: SshHostsOptions = {}): Promise<SshHosts> {
+  mkdirSync('/run/sshd', { recursive: true }); // privilege separation dir sshd insists on
+  const dir = mkdtempSync(join(tmpdir(), 'one-sshd-'));
+  const keyPath = join(dir, 'client_key');
+  run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'one-ts-test', '-f', keyPath]);
+  writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${keyPath}.pub`));
+  const knownHostsPath = join(dir, 'known_hosts');
+  const user = userInfo().username;
+  const first = opts.firstOctet ?? 2;
+  const configs: string[] = [];
+  const hosts: SshHost[] = [];
+  const known: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const address = `127.0.0.${first + i}`;
+    const port = await freePort(address);
+    const hostDir = join(dir, `host${i}`);
+    mkdirSync(hostDir);
+    const hostKey = join(hostDir, 'ssh_host_ed25519_key');
+    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
+    const config = join(hostDir, 'sshd_config');
+    writeFileSync(config, [
+      `ListenAddress ${address}:${port}`,
+      `HostKey ${hostKey}`,
+      `PidFile ${join(hostDir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'PermitRootLogin yes',
+      'LogLevel ERROR',
+      '',
+    ].join('\n'));
+    configs.push(config);
+    const [type, blob] = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
+    known.push(`[${address}]:${port} ${type} ${blob}`);
+    hosts.push({ address, port, keyPath, knownHostsPath, user });
+  }
+  writeFileSync(knownHostsPath, `${known.join('\n')}\n`);
+
+  const children: (ChildProcess | undefined)[] = [];
+  const launch = async (i: number) => {
+    const child = spawn(SSHD, ['-D', '-e', '-f', configs[i]], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    children[i] = child;
+    await waitForPort(hosts[i].address, hosts[i].port, child, () => stderr);
+  };
+  const kill = async (i: number) => {
+    const child = children[i];
+    children[i] = undefined;
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    process.kill(child.pid, 'SIGKILL');
+    await exited;
+  };
+  try {
+    for (let i = 0; i < n; i++) await launch(i);
+  } catch (err) {
+    for (let i = 0; i < n; i++) await kill(i);
+    throw err;
+  }
+  return {
+    hosts, keyPath, knownHostsPath, user, dir,
+    pid: (i) => children[i]?.pid,
+    kill,
+    restart: async (i) => {
+      await kill(i);
+      await launch(i);
+    },
+    stop: async () => {
+      for (let i = 0; i < n; i++) await kill(i);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForPort(host: string, port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sshd on ${host}:${port} exited: ${stderr()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd on ${host}:${port} did not start: ${stderr()}`);
+}
