@@ -145,7 +145,12 @@ export class SqliteEventLog implements EventLog {
    * a failed statement by itself. Several rows get a savepoint, so one
    * request's failure never touches the others in the group.
    */
-  private writeOne(append: EncodedAppend, ts: number, written: Map<string, number>): StoredEvent[] | Error {
+  private writeOne(
+    append: EncodedAppend,
+    ts: number,
+    written: Map<string, number>,
+    retried = false,
+  ): StoredEvent[] | Error {
     const mine = new Map<string, number>();
     let rows = 0;
     for (const request of append.requests) {
@@ -160,14 +165,10 @@ export class SqliteEventLog implements EventLog {
     const tipSeq = this.tipSeq;
     const tipHash = this.tipHash;
     const guarded = rows > 1;
-    let currentStream = '';
-    let currentExpected = 0;
     if (guarded) this.st.savepoint.run();
     try {
       const out: StoredEvent[] = [];
       for (const request of append.requests) {
-        currentStream = request.stream;
-        currentExpected = request.expectedVersion;
         // Checked above: expectedVersion is the stream's version at this point.
         let version = request.expectedVersion;
         for (const encoded of request.events) {
@@ -209,11 +210,14 @@ export class SqliteEventLog implements EventLog {
         this.st.rollbackTo.run();
         this.st.release.run();
       }
-      if (isUniqueViolation(err)) {
-        // Someone outside this process wrote the stream: our cache was stale.
-        const actual = this.dbVersion(currentStream);
-        this.versions.set(currentStream, actual);
-        return new ConcurrencyError(currentStream, currentExpected, actual);
+      if (isConstraintViolation(err) && !retried) {
+        // Only a writer outside this process can collide on seq or
+        // (stream, version): our tip and version cache are stale. Re-read
+        // them inside this transaction and try once more, so the version
+        // check decides and the hash chain continues from the real tip.
+        this.loadTip();
+        for (const request of append.requests) this.versions.delete(request.stream);
+        return this.writeOne(append, ts, written, true);
       }
       return err instanceof Error ? err : new Error(String(err));
     }
@@ -308,6 +312,7 @@ export class SqliteEventLog implements EventLog {
   }
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+function isConstraintViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
