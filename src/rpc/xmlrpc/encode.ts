@@ -14,9 +14,10 @@ function encodeNumber(n: number, asDouble: boolean): string {
 }
 
 function encodeDate(d: Date): string {
-  if (Number.isNaN(d.getTime())) throw new TypeError('invalid Date');
+  const year = d.getUTCFullYear();
+  if (Number.isNaN(year) || year < 0 || year > 9999) throw new TypeError('dateTime.iso8601 needs a year 0000-9999');
   return (
-    `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}` +
+    `${pad(year, 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}` +
     `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
   );
 }
