@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { CliContext } from './lib/cli-context.ts';
+import { CliError } from './lib/cli-error.ts';
+import { parseOneXml, poolEntries, xmlText } from './lib/one-xml.ts';
+import { poolFilter } from './lib/pool-filter.ts';
+import { resolveIds } from './lib/resolve.ts';
+import { forEachId, type ToolDefinition } from './lib/run-tool.ts';
+import { printDocument } from './lib/show-documents.ts';
+import { describeColumns, renderTable } from './lib/table.ts';
+import { vnetTable } from './tables/vnet-table.ts';
+import { formatVnetShow } from './views/vnet-view.ts';
+
+function register(program: Command, ctx: CliContext): void {
+  program
+    .command('create')
+    .description('creates a virtual network from a template file (one.vn.allocate)')
+    .argument('<template>')
+    .action(async (file: string) => {
+      let template: string;
+      try {
+        template = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new CliError(`cannot read template file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+      }
+      const id = await ctx.client.callId('one.vn.allocate', template);
+      if (ctx.options.json) ctx.print(JSON.stringify({ ID: id }));
+      else ctx.verbose(`ID: ${id}`);
+    });
+
+  program
+    .command('show')
+    .description('shows information about virtual networks')
+    .argument('<vnet...>')
+    .action(async (args: string[]) => {
+      const ids = await resolveIds(ctx.client, 'vnet', args);
+      let first = true;
+      await forEachId(ctx, ids, async (id) => {
+        printDocument(ctx, await ctx.client.callString('one.vn.info', id), 'VNET', formatVnetShow, first);
+        first = false;
+      });
+    });
+
+  program
+    .command('delete')
+    .description('removes virtual networks')
+    .argument('<vnet...>')
+    .action(async (args: string[]) => {
+      const ids = await resolveIds(ctx.client, 'vnet', args);
+      await forEachId(ctx, ids, async (id) => {
+        await ctx.client.call('one.vn.delete', id);
+        ctx.verbose(`Virtual network ${id} deleted`);
+      });
+    });
+
+  // one.vn.publish is a 2.0 call; 1.4 oned answers it with an error.
+  for (const [name, publish] of [['publish', true], ['unpublish', false]] as const) {
+    program
+      .command(name)
+      .description(`${publish ? 'makes' : 'stops making'} a virtual network usable by every user (one.vn.publish, 2.0+)`)
+      .argument('<vnet...>')
+      .action(async (args: string[]) => {
+        const ids = await resolveIds(ctx.client, 'vnet', args);
+        await forEachId(ctx, ids, async (id) => {
+          await ctx.client.call('one.vn.publish', id, publish);
+          ctx.verbose(`Virtual network ${id} ${publish ? 'published' : 'unpublished'}`);
+        });
+      });
+  }
+
+  program
+    .command('list')
+    .description('lists virtual networks: a|all (default), m|mine, <uid> or <username>')
+    .argument('[who]')
+    .action(async (who?: string) => {
+      const { filter, username } = poolFilter(who);
+      const xml = await ctx.client.callString('one.vnpool.info', filter);
+      if (ctx.options.xml) return ctx.print(xml);
+      const vnets = poolEntries(parseOneXml(xml), 'VNET_POOL', 'VNET').filter(
+        (n) => !username || xmlText(n, 'USERNAME') === username,
+      );
+      if (ctx.options.json) return ctx.print(JSON.stringify({ VNET_POOL: { VNET: vnets } }));
+      ctx.print(renderTable(vnetTable, vnets, ctx.tableOptions()));
+    });
+}
+
+export const onevnet: ToolDefinition = {
+  name: 'onevnet',
+  description: 'Manages OpenNebula virtual networks',
+  register,
+  listColumns: () => describeColumns(vnetTable),
+};
