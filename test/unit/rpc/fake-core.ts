@@ -6,7 +6,7 @@ import { err, ok, type CorePort, type Result, type VmAction, type VmQuery } from
 import type { HostView, UserView, VmView, VnetView } from '../../../src/rpc/views.ts';
 
 /** Cheap scrypt so that tests stay fast; production uses DEFAULT_SCRYPT. */
-export const TEST_SCRYPT: ScryptParams = { N: 1 << 10, r: 8, p: 1 };
+export const TEST_SCRYPT: ScryptParams = { N: 1 << 8, r: 8, p: 1 };
 
 export const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 export const session = (name: string, password: string): string => `${name}:${sha1(password)}`;
