@@ -43,11 +43,11 @@ export function openMonitoringStore(path: string, options: MonitoringStoreOption
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(DDL);
+    return new MonitoringStore(db, options);
   } catch (err) {
     db.close();
     throw err;
   }
-  return new MonitoringStore(db, options);
 }
 
 interface QueuedSample {
@@ -69,6 +69,7 @@ export class MonitoringStore {
   private queue: QueuedSample[] = [];
   private timer: NodeJS.Immediate | undefined;
   private closed = false;
+  private counters = { batches: 0, samples: 0 };
 
   constructor(private readonly db: Database.Database, options: MonitoringStoreOptions = {}) {
     this.maxPerEntity = options.maxPerEntity ?? 100;
@@ -131,6 +132,13 @@ export class MonitoringStore {
     const batch = this.queue;
     this.queue = [];
     this.writeBatch(batch);
+    this.counters.batches++;
+    this.counters.samples += batch.length;
+  }
+
+  /** Transactions written and samples they carried, to see the batching. */
+  stats(): { readonly batches: number; readonly samples: number } {
+    return { ...this.counters };
   }
 
   close(): void {
