@@ -1,5 +1,6 @@
 import type { ActorSystem } from '../actors/actor-system.ts';
 import type { Clock, DriverGateway, EventLog, Logger } from '../actors/ports.ts';
+import type { Layout } from '../config/layout.ts';
 import type { OnedConfig } from '../config/oned-config.ts';
 import type { Template } from '../template/template.ts';
 
@@ -21,6 +22,7 @@ export interface CoreContext {
   readonly log: EventLog;
   readonly clock: Clock;
   readonly config: OnedConfig;
+  readonly layout: Layout;
   readonly logger: Logger;
   readonly drivers: DriverGateway;
   /** Latest monitoring template per host id (kept out of the log, §5.4). */

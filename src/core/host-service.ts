@@ -1,3 +1,4 @@
+import type { MadConfig } from '../config/oned-config.ts';
 import { domainError, ErrorCode } from '../events/domain-error.ts';
 import type { MonitoredShare } from '../events/host-events.ts';
 import { isMonitoringDue } from '../machines/host/host-decider.ts';
@@ -89,7 +90,9 @@ export class HostService {
     if (!/^[A-Za-z0-9._-]{1,255}$/.test(name)) {
       return { ok: false, error: domainError(ErrorCode.XML_RPC_API, `Invalid host name ${JSON.stringify(name)}: use letters, digits, '.', '-' and '_'`) };
     }
-    for (const [kind, mad, list] of [['IM_MAD', imMad, this.ctx.config.imMads], ['VM_MAD', vmMad, this.ctx.config.vmMads], ['TM_MAD', tmMad, this.ctx.config.tmMads]] as const) {
+    const { imMads, vmMads, tmMads } = this.ctx.config;
+    const wanted: [string, string, readonly MadConfig[]][] = [['IM_MAD', imMad, imMads], ['VM_MAD', vmMad, vmMads], ['TM_MAD', tmMad, tmMads]];
+    for (const [kind, mad, list] of wanted) {
       if (!list.some((m) => m.name === mad)) {
         return { ok: false, error: domainError(ErrorCode.XML_RPC_API, `Unknown ${kind} "${mad}": it is not defined in oned.conf`) };
       }

@@ -39,9 +39,12 @@ function daemon(layout: Layout, program: string, args: string[], logName: string
 }
 
 async function start(layout: Layout): Promise<void> {
-  const conf = loadOnedConf(join(layout.etc, 'oned.conf'), { layout });
-  if (!conf.ok) fail(conf.error);
-  const { port, listenAddress } = conf.value;
+  let port: number, listenAddress: string;
+  try {
+    ({ port, listenAddress } = loadOnedConf(join(layout.etc, 'oned.conf'), layout));
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
   const running = readPid(join(layout.run, 'oned.pid'));
   if (running) fail(`oned is already running (pid ${running}).`);
   if (!existsSync(join(layout.var, 'one.db'))) {

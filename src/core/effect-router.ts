@@ -1,0 +1,135 @@
+import type { AnyActor } from '../actors/actor-system.ts';
+import { runVmEffect, type VmDriverEffect } from '../actors/effects/vm-effect-executor.ts';
+import type { DriverReply } from '../actors/ports.ts';
+import { parseStream } from '../events/envelope.ts';
+import type { HostEffect } from '../machines/host/host-types.ts';
+import { lcmStateName, VmState, vmStateName } from '../machines/state-codes.ts';
+import type { VmEffect, VmState as Vm } from '../machines/vm/vm-types.ts';
+import type { Template } from '../template/template.ts';
+import type { CoreContext } from './core-context.ts';
+import type { OneCore } from './one-core.ts';
+
+const POLL_LETTERS = new Set(['a', 'p', 'e', 'd', '-']);
+
+/** `POLL SUCCESS` info (§4.4): `NAME=value` tokens until the first one without `=`. */
+export function parsePollInfo(info: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const token of info.split(/\s+/)) {
+    const eq = token.indexOf('=');
+    if (eq <= 0) break;
+    out.set(token.slice(0, eq).toUpperCase(), token.slice(eq + 1));
+  }
+  return out;
+}
+
+/**
+ * Where committed effects go: VM effects to the VMM/TM drivers, host effects
+ * to the IM drivers, state changes to the logs. Driver replies come back as
+ * commands to the same entity, through its mailbox.
+ */
+export class EffectRouter {
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly core: OneCore,
+    private readonly frontend: string,
+  ) {}
+
+  /** The ActorSystem's effect sink. */
+  readonly sink = (stream: string, effects: readonly unknown[], actor: AnyActor): void => {
+    const parsed = parseStream(stream);
+    if (parsed?.kind === 'vm') for (const e of effects as VmEffect[]) this.vmEffect(e, actor.state as Vm);
+    if (parsed?.kind === 'host') for (const e of effects as HostEffect[]) this.hostEffect(e);
+  };
+
+  private vmEffect(effect: VmEffect, vm: Vm): void {
+    if (effect.kind === 'state_changed') {
+      const name = effect.state === VmState.ACTIVE ? lcmStateName[effect.lcm] : vmStateName[effect.state];
+      this.ctx.logger.vmLog(effect.vid, effect.state === VmState.ACTIVE ? 'LCM' : 'DiM', 'I', `New VM state is ${name}`);
+      return;
+    }
+    if (effect.kind === 'vmm' && effect.action === 'POLL') {
+      this.poll(vm);
+      return;
+    }
+    runVmEffect(effect as VmDriverEffect, vm.template as Template, {
+      drivers: this.ctx.drivers,
+      logger: this.ctx.logger,
+      varDir: this.ctx.layout.var,
+      frontend: this.frontend,
+      onReply: (vid, { driver, verb, reply }) => {
+        if (!reply.success && reply.info && !reply.info.startsWith('-')) {
+          this.ctx.logger.vmLog(vid, driver === 'tm' ? 'TM' : 'VMM', 'E', `${verb} failed: ${reply.info}`);
+        }
+        void this.core.vmService.command(
+          vid,
+          { type: 'DriverReplied', driver, verb: verb as never, success: reply.success, info: reply.info, now: this.ctx.clock.now() },
+          undefined,
+          `driver:${driver}`,
+        );
+      },
+    });
+  }
+
+  private hostEffect(effect: HostEffect): void {
+    void this.ctx.drivers
+      .request(effect.imMad, 'MONITOR', effect.hid, [effect.hostname])
+      .then((reply) => this.core.hostService.monitored(effect.hid, reply.success, reply.info));
+  }
+
+  /** Sends POLL for one VM; figures go to memory, a state letter to the VM actor (§4.4). */
+  poll(vm: Vm): void {
+    const h = vm.history[vm.history.length - 1];
+    if (!h) return;
+    const now = this.ctx.clock.now();
+    const previous = this.ctx.vmPolls.get(vm.id);
+    this.ctx.vmPolls.set(vm.id, { ...(previous ?? { memory: 0, cpu: 0, netTx: 0, netRx: 0 }), lastPoll: now });
+    void this.ctx.drivers.request(h.vmMad, 'POLL', vm.id, [h.hostname, vm.deployId || '-', '-']).then((reply) => this.polled(vm.id, reply));
+  }
+
+  private polled(vid: number, reply: DriverReply): void {
+    if (!reply.success) {
+      this.ctx.logger.vmLog(vid, 'VMM', 'E', `Error monitoring VM: ${reply.info}`);
+      return;
+    }
+    const values = parsePollInfo(reply.info);
+    const figure = (name: string, old: number) => {
+      const n = Number(values.get(name));
+      return values.has(name) && Number.isFinite(n) ? n : old;
+    };
+    const p = this.ctx.vmPolls.get(vid) ?? { lastPoll: this.ctx.clock.now(), memory: 0, cpu: 0, netTx: 0, netRx: 0 };
+    this.ctx.vmPolls.set(vid, {
+      lastPoll: p.lastPoll,
+      memory: figure('USEDMEMORY', p.memory),
+      cpu: figure('USEDCPU', p.cpu),
+      netTx: figure('NETTX', p.netTx),
+      netRx: figure('NETRX', p.netRx),
+    });
+    const letter = values.get('STATE');
+    if (letter && POLL_LETTERS.has(letter) && letter !== '-') {
+      void this.core.vmService.command(vid, { type: 'Polled', stateLetter: letter as 'a', now: this.ctx.clock.now() }, undefined, 'driver:vmm');
+    }
+  }
+
+  /** Every second: poll the RUNNING/UNKNOWN VMs that are due. */
+  pollTick(): void {
+    for (const vm of this.core.vmService.duePolls(this.ctx.clock.now())) this.poll(vm);
+  }
+
+  /** After a restart: re-issue what every transient entity was waiting for (invariant 4). */
+  reconcile(): number {
+    let issued = 0;
+    for (const actor of this.ctx.system.all('vm')) {
+      const effects = actor.decider.reconcile(actor.state);
+      issued += effects.length;
+      this.sink(actor.stream, effects, actor);
+    }
+    for (const actor of this.ctx.system.all('host')) {
+      const effects = actor.decider.reconcile(actor.state);
+      issued += effects.length;
+      this.sink(actor.stream, effects, actor);
+    }
+    return issued;
+  }
+}
+
+

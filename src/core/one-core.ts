@@ -1,0 +1,70 @@
+import { firstValueFrom, take, timeout } from 'rxjs';
+import type { StoredEvent } from '../events/envelope.ts';
+import type { CorePort, Result, VmAction, VmQuery } from '../rpc/core-port.ts';
+import type { HostView, UserView, VmView, VnetView } from '../rpc/views.ts';
+import type { CoreContext } from './core-context.ts';
+import { HostService } from './host-service.ts';
+import { NetworkLeases } from './network-leases.ts';
+import { UserService } from './user-service.ts';
+import { VmService } from './vm-service.ts';
+import { VnetService } from './vnet-service.ts';
+
+/**
+ * The core as the XML-RPC layer sees it (rpc/core-port.ts): one object that
+ * hands each call to the service of its entity. Reads come straight from the
+ * actors' committed states; nothing is rebuilt per call.
+ */
+export class OneCore implements CorePort {
+  readonly userService: UserService;
+  readonly hostService: HostService;
+  readonly vmService: VmService;
+  readonly vnetService: VnetService;
+
+  constructor(readonly ctx: CoreContext) {
+    const leases = new NetworkLeases(ctx.system);
+    this.userService = new UserService(ctx);
+    this.hostService = new HostService(ctx);
+    this.vmService = new VmService(ctx, this.userService, leases);
+    this.vnetService = new VnetService(ctx, this.userService, leases);
+  }
+
+  allocateVm = (uid: number, text: string) => this.vmService.allocate(uid, text);
+  deployVm = (uid: number, vid: number, hid: number) => this.vmService.deploy(uid, vid, hid);
+  actOnVm = (uid: number, vid: number, action: VmAction) => this.vmService.act(uid, vid, action);
+  migrateVm = (uid: number, vid: number, hid: number, live: boolean) => this.vmService.migrate(uid, vid, hid, live);
+
+  allocateHost = (uid: number, name: string, im: string, vmm: string, tm: string) => this.hostService.allocate(uid, name, im, vmm, tm);
+  deleteHost = (uid: number, hid: number) => this.hostService.delete(uid, hid);
+  enableHost = (uid: number, hid: number, enable: boolean) => this.hostService.enable(uid, hid, enable);
+
+  allocateVnet = (uid: number, text: string) => this.vnetService.allocate(uid, text);
+  deleteVnet = (uid: number, nid: number, force: boolean) => this.vnetService.delete(uid, nid, force);
+  publishVnet = (uid: number, nid: number, publish: boolean) => this.vnetService.publish(uid, nid, publish);
+
+  allocateUser = (uid: number, name: string, hash: string): Promise<Result<number>> => this.userService.allocate(uid, name, hash);
+  deleteUser = (uid: number, target: number) => this.userService.delete(uid, target);
+  setUserPassword = (uid: number, target: number, hash: string) => this.userService.setPassword(uid, target, hash);
+  enableUser = (uid: number, target: number, enable: boolean) => this.userService.enable(uid, target, enable);
+
+  vm = (vid: number): VmView | undefined => this.vmService.view(vid);
+  vms = (query: VmQuery): readonly VmView[] => this.vmService.views(query);
+  host = (hid: number): HostView | undefined => this.hostService.view(hid);
+  hosts = (): readonly HostView[] => this.hostService.views();
+  vnet = (nid: number): VnetView | undefined => this.vnetService.view(nid);
+  vnets = (uid?: number): readonly VnetView[] => this.vnetService.views(uid);
+  user = (uid: number): UserView | undefined => this.userService.view(uid);
+  users = (): readonly UserView[] => this.userService.all();
+  userByName = (name: string): UserView | undefined => this.userService.byName(name);
+
+  /** Long-poll on the committed log (one.event.poll). */
+  async pollEvents(afterSeq: number, max: number, timeoutMs: number): Promise<readonly StoredEvent[]> {
+    const ready = this.ctx.log.readAll(afterSeq, max);
+    if (ready.length > 0 || timeoutMs <= 0) return ready;
+    try {
+      await firstValueFrom(this.ctx.log.follow(afterSeq).pipe(take(1), timeout({ first: timeoutMs })));
+    } catch {
+      return []; // nothing committed within the wait
+    }
+    return this.ctx.log.readAll(afterSeq, max);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * oned — the composition root (spec §1.2, §11.4–11.8). The only place that
+ * wires the concrete store, drivers and XML-RPC server to the pure core.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { ActorSystem } from '../actors/actor-system.ts';
+import { systemClock } from '../actors/ports.ts';
+import { resolveLayout } from '../config/layout.ts';
+import { loadOnedConf } from '../config/load-oned-conf.ts';
+import type { OnedConfig } from '../config/oned-config.ts';
+import type { CoreContext } from '../core/core-context.ts';
+import { EffectRouter } from '../core/effect-router.ts';
+import { OneCore } from '../core/one-core.ts';
+import { DriverManager } from '../drivers/driver-manager.ts';
+import { hostDecider } from '../machines/host/host-decider.ts';
+import { userDecider } from '../machines/user/user-decider.ts';
+import { vmDecider } from '../machines/vm/vm-decider.ts';
+import { vnetDecider } from '../machines/vnet/vnet-decider.ts';
+import { hashPassword } from '../rpc/auth.ts';
+import { startRpcServer } from '../rpc/server.ts';
+import { openEventLog } from '../store/sqlite-event-log.ts';
+import { driverGateway } from './driver-gateway.ts';
+import { FileLogger } from './file-logger.ts';
+import { acquireLock } from './lock-file.ts';
+import { readCredentials, sha1hex } from './one-auth.ts';
+
+function die(message: string): never {
+  process.stderr.write(`oned: ${message}\n`);
+  process.exit(1);
+}
+
+const args = process.argv.slice(2);
+if (args.includes('-h')) {
+  console.log('Usage: oned [-f]\n  -f  run in the foreground (otherwise it detaches)\n  -v  print the version');
+  process.exit(0);
+}
+if (args.includes('-v')) {
+  console.log('ONE-TS oned, compatible with OpenNebula 1.4');
+  process.exit(0);
+}
+if (!args.includes('-f')) {
+  // Detach: run ourselves in the foreground in a new session and return at once.
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '-f', ...args], { detached: true, stdio: 'ignore' });
+  child.unref();
+  process.exit(0);
+}
+
+const layout = resolveLayout(process.env);
+const config = readConfig();
+
+function readConfig(): OnedConfig {
+  try {
+    return loadOnedConf(join(layout.etc, 'oned.conf'), layout);
+  } catch (e) {
+    die(e instanceof Error ? e.message : String(e));
+  }
+}
+mkdirSync(layout.var, { recursive: true });
+const lock = acquireLock(layout.lock);
+if (!lock.ok) die(`another oned (pid ${lock.holder}) is running on ${layout.var}; lock file ${layout.lock}`);
+const releaseLock = lock.release;
+
+const logger = new FileLogger(join(layout.log, 'oned.log'), config.debugLevel, layout.var);
+logger.log('ONE', 'I', 'Starting ONE-TS oned');
+const log = openEventLog(join(layout.var, 'one.db'));
+const drivers = new DriverManager({
+  mads: [
+    ...config.imMads.map((m) => ({ ...m, kind: 'im' as const })),
+    ...config.vmMads.map((m) => ({ ...m, kind: 'vmm' as const })),
+    ...config.tmMads.map((m) => ({ ...m, kind: 'tm' as const })),
+    ...(config.hmMad ? [{ ...config.hmMad, kind: 'hm' as const }] : []),
+  ],
+  binDir: layout.bin,
+  logger,
+  cwd: layout.var,
+  requestTimeoutMs: config.driverTimeout * 1000,
+});
+
+let router: EffectRouter | undefined;
+const system = new ActorSystem(log, { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider }, (s, e, a) =>
+  router?.sink(s, e, a),
+);
+const rebuilt = system.rehydrate();
+logger.log('ONE', 'I', `Rebuilt ${rebuilt.actors} entities from ${rebuilt.events} events`);
+
+const ctx: CoreContext = {
+  system,
+  log,
+  clock: systemClock,
+  config,
+  layout,
+  logger,
+  drivers: driverGateway(drivers),
+  hostTemplates: new Map(),
+  vmPolls: new Map(),
+};
+const core = new OneCore(ctx);
+router = new EffectRouter(ctx, core, hostname());
+
+if (!core.userService.hasAdmin()) {
+  const creds = readCredentials();
+  if (!creds.ok) {
+    releaseLock();
+    die(creds.message);
+  }
+  const r = await core.allocateUser(0, creds.value.user, await hashPassword(sha1hex(creds.value.password)));
+  if (!r.ok || r.value !== 0) die(`could not create ${creds.value.user}: ${r.ok ? `got uid ${r.value}` : r.error.message}`);
+  logger.log('ONE', 'I', `Bootstrapped ${creds.value.user} as uid 0`);
+}
+
+const started = await drivers.start();
+for (const f of started.failed) logger.log('ONE', 'E', `Driver ${f.name} not loaded: ${f.reason}`);
+logger.log('ONE', 'I', `Drivers loaded: ${started.started.join(', ') || 'none'}`);
+const reissued = router.reconcile();
+if (reissued > 0) logger.log('ONE', 'I', `Re-issued ${reissued} driver operations left in flight`);
+
+core.hostService.startMonitoring();
+const pollTimer = setInterval(() => router!.pollTick(), 1000);
+const checkpointTimer = setInterval(() => system.checkpoint(), 30_000);
+
+const server = await startRpcServer({ core, host: config.listenAddress, port: config.port, logger });
+const pidFile = join(layout.run, 'oned.pid');
+writeFileSync(pidFile, `${process.pid}\n`);
+logger.log('ReM', 'I', `XML-RPC server listening on ${config.listenAddress}:${server.port}/RPC2`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.log('ONE', 'I', `Got ${signal}, stopping`);
+  core.hostService.stopMonitoring();
+  clearInterval(pollTimer);
+  clearInterval(checkpointTimer);
+  await server.close();
+  await drivers.stop();
+  system.checkpoint();
+  log.close();
+  rmSync(pidFile, { force: true });
+  releaseLock();
+  logger.log('ONE', 'I', 'All modules finalized, exiting.');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

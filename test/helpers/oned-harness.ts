@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sessionOf, sha1hex } from '../../src/main/one-auth.ts';
+import { XmlRpcClient } from '../../src/rpc/client.ts';
+import { freePort } from './free-port.ts';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+
+export interface OnedOptions {
+  /** Extra oned.conf lines, appended after the defaults below. */
+  readonly conf?: string;
+  /** Extra environment for oned and its drivers (dummy driver knobs, ssh settings…). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Reuse an existing ONE_LOCATION (to restart on the same var dir). */
+  readonly location?: string;
+}
+
+/** A self-contained install (spec §11.5) in a temp dir, with the repo's bin/ and lib/ linked in. */
+export function makeLocation(conf: string): string {
+  const location = mkdtempSync(join(tmpdir(), 'one-ts-'));
+  cpSync(join(REPO, 'etc'), join(location, 'etc'), { recursive: true });
+  symlinkSync(join(REPO, 'bin'), join(location, 'bin'));
+  symlinkSync(join(REPO, 'lib'), join(location, 'lib'));
+  mkdirSync(join(location, 'var'));
+  writeFileSync(join(location, 'etc', 'oned.conf'), conf);
+  writeFileSync(join(location, 'one_auth'), 'oneadmin:secret\n');
+  return location;
+}
+
+export function dummyConf(port: number, extra = ''): string {
+  return `
+HOST_MONITORING_INTERVAL = 1
+VM_POLLING_INTERVAL = 1
+PORT = ${port}
+LISTEN_ADDRESS = 127.0.0.1
+DEBUG_LEVEL = 3
+NETWORK_SIZE = 254
+MAC_PREFIX = "00:01"
+DRIVER_TIMEOUT = 30
+IM_MAD = [ name = "im_dummy", executable = "one_im_dummy", arguments = "" ]
+VM_MAD = [ name = "vmm_dummy", executable = "one_vmm_dummy", type = "dummy" ]
+TM_MAD = [ name = "tm_dummy", executable = "one_tm_dummy", arguments = "" ]
+${extra}
+`;
+}
+
+/** One running oned: its client, its session, and a stop that waits for the process to exit. */
+export class Oned {
+  readonly client: XmlRpcClient;
+  readonly session = sessionOf({ user: 'oneadmin', password: 'secret' });
+
+  private constructor(
+    readonly location: string,
+    readonly port: number,
+    readonly process: ChildProcess,
+    readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.client = new XmlRpcClient(`http://127.0.0.1:${port}/RPC2`, { timeoutMs: 30_000 });
+  }
+
+  static async start(options: OnedOptions = {}): Promise<Oned> {
+    const port = await freePort();
+    const location = options.location ?? makeLocation(dummyConf(port, options.conf));
+    if (options.location) {
+      const conf = readFileSync(join(location, 'etc', 'oned.conf'), 'utf8').replace(/^PORT = \d+$/m, `PORT = ${port}`);
+      writeFileSync(join(location, 'etc', 'oned.conf'), conf);
+    }
+    const env = { ...process.env, ...options.env, ONE_LOCATION: location, ONE_AUTH: join(location, 'one_auth') };
+    const child = spawn(join(REPO, 'bin', 'oned'), ['-f'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`oned exited with ${child.exitCode}: ${stderr}`);
+      if (await canConnect(port)) break;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`oned did not listen on ${port}: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return new Oned(location, port, child, env);
+  }
+
+  /** Calls a method with the oneadmin session first; returns the `[ok, value, code]` triple. */
+  async call(method: string, ...params: unknown[]): Promise<[boolean, unknown, number]> {
+    return (await this.client.call(method, [this.session, ...(params as never[])])) as [boolean, unknown, number];
+  }
+
+  /** `call` that must succeed; returns the value. */
+  async ok(method: string, ...params: unknown[]): Promise<unknown> {
+    const [ok, value, code] = await this.call(method, ...params);
+    if (!ok) throw new Error(`${method} failed (${code}): ${value}`);
+    return value;
+  }
+
+  /** Stops oned with SIGTERM and waits for the process (and so its drivers) to go. */
+  async stop(): Promise<void> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+    const exited = new Promise((r) => this.process.once('exit', r));
+    this.process.kill('SIGTERM');
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** SIGKILL: a crash, for restart-convergence tests. */
+  async crash(): Promise<void> {
+    const exited = new Promise((r) => this.process.once('exit', r));
+    this.process.kill('SIGKILL');
+    await exited;
+  }
+
+  remove(): void {
+    rmSync(this.location, { recursive: true, force: true });
+  }
+
+  log(): string {
+    return readFileSync(join(this.location, 'var', 'oned.log'), 'utf8');
+  }
+}
+
+/** Polls `check` until it returns a truthy value or the time runs out. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
+    s.on('error', () => resolve(false));
+  });
+}
+
+export { sha1hex };
