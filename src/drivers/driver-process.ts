@@ -53,6 +53,8 @@ export class DriverProcess {
     this.child = child;
     this.exited = new Promise<DriverExit>((resolve) => {
       child.once('error', () => undefined); // spawn failures surface as 'close' too
+      // A grandchild may hold the pipes open after the driver died; don't wait for it.
+      child.once('exit', () => setTimeout(() => child.stdout?.destroy(), 100).unref());
       child.once('close', (code, signal) => {
         this.exitInfo = { code, signal };
         this.flushPartial();
@@ -145,7 +147,8 @@ function initFailure(first: string | Malformed | DriverExit | 'timeout', timeout
   }
   const [verb, result, ...rest] = first.split(' ');
   if (verb !== 'INIT') return `bad answer to INIT: ${first.slice(0, 200)}`;
-  if (result === 'FAILURE') return `driver answered INIT FAILURE: ${rest.join(' ')}`;
+  // `INIT FAILURE - <message>`: the `-` is the empty id field.
+  if (result === 'FAILURE') return `driver answered INIT FAILURE: ${(rest[0] === '-' ? rest.slice(1) : rest).join(' ')}`;
   if (result !== 'SUCCESS') return `bad answer to INIT: ${first.slice(0, 200)}`;
   return undefined;
 }

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { DriverManager, type DriverManagerOptions } from '../../../src/drivers/driver-manager.ts';
+import type { DriverLog, DriverReply } from '../../../src/drivers/driver-reply.ts';
+import type { MadConfig } from '../../../src/drivers/mad-config.ts';
+import { binDir, driverEnv, isAlive, MemoryLogger, scratch, waitUntil } from './support.ts';
+
+const tmp = scratch();
+after(() => tmp.remove());
+
+const dummies: MadConfig[] = [
+  { name: 'im_dummy', kind: 'im', executable: 'one_im_dummy' },
+  { name: 'vmm_dummy', kind: 'vmm', executable: 'one_vmm_dummy', arguments: '-t 15', type: 'xml' },
+  { name: 'tm_dummy', kind: 'tm', executable: 'one_tm_dummy' },
+  { name: 'hook_exe', kind: 'hm', executable: 'one_hm' },
+];
+
+/** Starts a manager and guarantees it is stopped (every child reaped) when the test ends. */
+async function withManager<T>(opts: Partial<DriverManagerOptions> & { mads: readonly MadConfig[] }, body: (m: DriverManager, log: MemoryLogger) => Promise<T>): Promise<T> {
+  const logger = new MemoryLogger();
+  const manager = new DriverManager({ binDir, logger, env: driverEnv(), restartBaseDelayMs: 20, stopGraceMs: 1000, ...opts });
+  try {
+    return await body(manager, logger);
+  } finally {
+    const pids = Object.values(manager.pids());
+    await manager.stop();
+    for (const pid of pids) assert.equal(isAlive(pid), false, `driver pid ${pid} still alive after stop()`);
+  }
+}
+
+describe('DriverManager with the dummy drivers', () => {
+  it('starts every driver, answers requests and streams replies', async () => {
+    await withManager({ mads: dummies, env: driverEnv({ IM_DUMMY_CPU: '400', IM_DUMMY_MEMORY: '2048' }) }, async (m) => {
+      const started = await m.start();
+      assert.deepEqual(started.failed, []);
+      assert.equal(new Set(Object.values(m.pids())).size, 4);
+      const monitored: DriverReply[] = [];
+      const all: DriverReply[] = [];
+      m.monitoring$.subscribe((r) => monitored.push(r));
+      m.replies$.subscribe((r) => all.push(r));
+
+      const mon = await m.request('im_dummy', 'MONITOR', 3, ['node1']);
+      assert.equal(mon.result, 'SUCCESS');
+      assert.match(mon.info, /(^|,)TOTALCPU=400(,|$)/);
+      assert.match(mon.info, /(^|,)TOTALMEMORY=2048(,|$)/);
+      assert.deepEqual(monitored.map((r) => [r.kind, r.id, r.correlated]), [['im', 3, true]]);
+
+      const [deploy, poll, transfer, hook] = await Promise.all([
+        m.request('vmm_dummy', 'DEPLOY', 5, ['node1', '/var/5/deployment.0', '-']),
+        m.request('vmm_dummy', 'POLL', 6, ['node1', 'dummy-6', '-']),
+        m.request('tm_dummy', 'TRANSFER', 5, ['/var/5/transfer.0.prolog']),
+        m.request('hook_exe', 'EXECUTE', 5, ['on_run', 'LOCAL', '/bin/echo', 'vm $VMID']),
+      ]);
+      assert.deepEqual([deploy.result, deploy.info], ['SUCCESS', 'dummy-5']);
+      assert.match(poll.info, /^STATE=a USEDMEMORY=\d+ USEDCPU=\d+ NETTX=\d+ NETRX=\d+$/);
+      assert.equal(transfer.result, 'SUCCESS');
+      assert.deepEqual([hook.kind, hook.result, hook.info], ['hm', 'SUCCESS', 'on_run']);
+      assert.equal(all.length, 5);
+    });
+  });
+
+  it('routes LOG lines to logs$ with the VM id', async () => {
+    await withManager({ mads: dummies.slice(2) }, async (m) => {
+      await m.start();
+      const logs: DriverLog[] = [];
+      m.logs$.subscribe((l) => logs.push(l));
+      await m.request('hook_exe', 'EXECUTE', 9, ['h', 'LOCAL', '/bin/echo', "'two words' \"and more\""]);
+      assert.deepEqual(logs, [{ kind: 'hm', mad: 'hook_exe', vid: 9, text: 'Hook h: two words and more' }]);
+    });
+  });
+
+  it('lets a driver run up to -t actions at once', async () => {
+    const timeSix = (threads: number) => withManager({
+      mads: [{ name: 'vmm', kind: 'vmm', executable: 'one_vmm_dummy', arguments: `-t ${threads}` }],
+      env: driverEnv({ VMM_DUMMY_DELAY_MS: '300' }),
+    }, async (m) => {
+      await m.start();
+      const t0 = performance.now();
+      const replies = await Promise.all([1, 2, 3, 4, 5, 6].map((id) => m.request('vmm', 'DEPLOY', id, ['h', 'f', '-'])));
+      assert.ok(replies.every((r) => r.result === 'SUCCESS'));
+      return performance.now() - t0;
+    });
+    const serialised = await timeSix(2);
+    const parallel = await timeSix(15);
+    assert.ok(serialised >= 880, `-t 2 took ${serialised} ms, expected 3 rounds of 300 ms`);
+    assert.ok(parallel < serialised - 300, `-t 15 took ${parallel} ms vs ${serialised} ms`);
+  });
+
+  it('injects failures by VM id', async () => {
+    await withManager({ mads: [dummies[1]], env: driverEnv({ VMM_DUMMY_FAIL_IDS: '13', VMM_DUMMY_FAIL_ACTIONS: 'DEPLOY' }) }, async (m) => {
+      await m.start();
+      assert.equal((await m.request('vmm_dummy', 'DEPLOY', 13, ['h', 'f', '-'])).result, 'FAILURE');
+      assert.equal((await m.request('vmm_dummy', 'DEPLOY', 14, ['h', 'f', '-'])).result, 'SUCCESS');
+      assert.equal((await m.request('vmm_dummy', 'SHUTDOWN', 13, ['h', 'dummy-13', '-'])).result, 'SUCCESS');
+    });
+  });
+
+  it('turns a hung request into a FAILURE, cancels it in the driver, and drops the late reply', async () => {
+    await withManager({ mads: [dummies[1]], env: driverEnv({ VMM_DUMMY_DELAY_DEPLOY_MS: '60000' }) }, async (m, log) => {
+      await m.start();
+      const logs: DriverLog[] = [];
+      m.logs$.subscribe((l) => logs.push(l));
+      const reply = await m.request('vmm_dummy', 'DEPLOY', 4, ['h', 'f', '-'], { timeoutMs: 300 });
+      assert.deepEqual([reply.result, reply.origin, reply.id], ['FAILURE', 'manager', 4]);
+      assert.match(reply.info, /Timeout: driver vmm_dummy did not answer DEPLOY within 300 ms/);
+      assert.ok(log.has('E', /no reply to DEPLOY 4/));
+      await waitUntil(() => logs.some((l) => l.vid === 4 && /cancelled/.test(l.text)), 5000, 'DRIVER_CANCEL log');
+      assert.equal((await m.request('vmm_dummy', 'POLL', 4, ['h', 'dummy-4', '-'])).result, 'SUCCESS');
+    });
+  });
+
+  it('restarts a driver killed mid-request and re-sends what was in flight', async () => {
+    await withManager({ mads: [dummies[1]], env: driverEnv({ VMM_DUMMY_DELAY_MS: '700' }) }, async (m, log) => {
+      await m.start();
+      const before = m.pids().vmm_dummy!;
+      const pending = [1, 2, 3].map((id) => m.request('vmm_dummy', 'DEPLOY', id, ['h', 'f', '-']));
+      await new Promise((r) => setTimeout(r, 150));
+      process.kill(before, 'SIGKILL');
+      const replies = await Promise.all(pending);
+      assert.deepEqual(replies.map((r) => [r.result, r.origin, r.info]), [1, 2, 3].map((id) => ['SUCCESS', 'driver', `dummy-${id}`]));
+      const afterPid = m.pids().vmm_dummy;
+      assert.ok(afterPid !== undefined && afterPid !== before && isAlive(afterPid));
+      assert.ok(log.has('E', /driver vmm_dummy exited \(code null, signal SIGKILL\); restart 1\/5, 3 request\(s\) to re-send/));
+    });
+  });
+
+  it('fails every in-flight request clearly when the driver cannot be restarted', async () => {
+    const marker = `${tmp.dir}/started-once`;
+    const exe = tmp.script('crashy', `
+if [ -e '${marker}' ]; then read -r _; echo "INIT FAILURE - hypervisor gone"; exit 1; fi
+touch '${marker}'
+read -r _; echo "INIT SUCCESS - -"
+read -r _; exit 3`);
+    await withManager({ mads: [{ name: 'crashy', kind: 'vmm', executable: exe }], maxRestarts: 2 }, async (m, log) => {
+      await m.start();
+      const reply = await m.request('crashy', 'DEPLOY', 8, ['h', 'f', '-']);
+      assert.deepEqual([reply.result, reply.origin], ['FAILURE', 'manager']);
+      assert.match(reply.info, /Driver crashy crashed and could not be restarted/);
+      assert.ok(log.has('E', /restart failed: driver answered INIT FAILURE: hypervisor gone/));
+      const next = await m.request('crashy', 'POLL', 8, ['h', 'x', '-']);
+      assert.match(next.info, /could not be restarted/);
+    });
+  });
+
+  it('rejects a driver that answers INIT FAILURE, and fails its requests at once', async () => {
+    const exe = tmp.script('refuser', 'read -r _; echo "INIT FAILURE - no hypervisor here"; sleep 5');
+    await withManager({ mads: [{ name: 'refuser', kind: 'im', executable: exe }, dummies[0]] }, async (m, log) => {
+      const started = await m.start();
+      assert.deepEqual(started.started, ['im_dummy']);
+      assert.deepEqual(started.failed, [{ name: 'refuser', reason: 'driver answered INIT FAILURE: no hypervisor here' }]);
+      assert.ok(log.has('E', /refuser failed to start/));
+      const reply = await m.request('refuser', 'MONITOR', 1, ['h']);
+      assert.equal(reply.result, 'FAILURE');
+      assert.equal((await m.request('nosuch', 'MONITOR', 1, ['h'])).info, 'no driver named nosuch');
+      assert.equal((await m.request('im_dummy', 'MONITOR', 1, ['x; touch /tmp/pwned'])).result, 'FAILURE');
+    });
+  });
+
+  it('logs and drops garbage from a driver without crashing or restarting it', async () => {
+    const exe = tmp.script('noisy', `
+read -r _; echo "INIT SUCCESS - -"
+while read -r verb id rest; do
+  echo "this is not protocol"
+  echo "PING MAYBE $id"
+  echo "PING SUCCESS notanumber"
+  head -c 1200000 /dev/zero | tr '\\0' x; echo
+  echo "LOG - $id still alive"
+  echo "$verb SUCCESS $id pong"
+done`);
+    await withManager({ mads: [{ name: 'noisy', kind: 'tm', executable: exe }] }, async (m, log) => {
+      await m.start();
+      const pid = m.pids().noisy;
+      const logs: DriverLog[] = [];
+      m.logs$.subscribe((l) => logs.push(l));
+      const reply = await m.request('noisy', 'PING', 2);
+      assert.deepEqual([reply.result, reply.info], ['SUCCESS', 'pong']);
+      const dropped = log.entries.filter((e) => e.level === 'W' && /dropped bad line/.test(e.message));
+      assert.equal(dropped.length, 4);
+      assert.ok(dropped.some((e) => /longer than/.test(e.message)));
+      assert.ok(dropped.every((e) => e.message.length < 400));
+      assert.deepEqual(logs, [{ kind: 'tm', mad: 'noisy', vid: 2, text: 'still alive' }]);
+      assert.equal(m.pids().noisy, pid);
+    });
+  });
+
+  it('settles every pending request when stopped', async () => {
+    const logger = new MemoryLogger();
+    const m = new DriverManager({ binDir, logger, env: driverEnv({ VMM_DUMMY_DELAY_MS: '30000' }), mads: [dummies[1]], stopGraceMs: 500 });
+    await m.start();
+    const pid = m.pids().vmm_dummy;
+    const pending = m.request('vmm_dummy', 'SHUTDOWN', 1, ['h', 'd', '-']);
+    await m.stop();
+    const reply = await pending;
+    assert.deepEqual([reply.result, reply.info], ['FAILURE', 'driver vmm_dummy stopped']);
+    assert.equal(isAlive(pid), false);
+  });
+});
