@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { EventRow } from './event-row.ts';
 
 /** The "previous hash" of the very first event. */
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);
@@ -33,4 +34,29 @@ export function canonicalEventText(f: HashedFields): string {
 /** SHA-256(previous hash bytes ‖ canonical event). */
 export function chainHash(previous: Uint8Array, fields: HashedFields): Buffer {
   return createHash('sha256').update(previous).update(canonicalEventText(fields)).digest();
+}
+
+export type ChainVerdict = { ok: true; events: number } | { ok: false; seq: number; reason: string };
+
+/**
+ * Walks rows in seq order and re-computes every hash. `committedTip` is the
+ * last seq the writer knows it committed, which catches a truncated tail
+ * that the chain alone cannot show.
+ */
+export function verifyChain(rows: Iterable<EventRow>, committedTip: number): ChainVerdict {
+  let previous: Uint8Array = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (const row of rows) {
+    if (row.seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: `seq ${expectedSeq} is missing` };
+    if (!chainHash(previous, row).equals(row.hash)) {
+      return { ok: false, seq: row.seq, reason: 'hash does not match the event and the previous hash' };
+    }
+    previous = row.hash;
+    expectedSeq++;
+  }
+  const count = expectedSeq - 1;
+  if (count < committedTip) {
+    return { ok: false, seq: count + 1, reason: `log ends at seq ${count} but seq ${committedTip} was committed` };
+  }
+  return { ok: true, events: count };
 }

@@ -7,7 +7,7 @@ import { ConcurrencyError, type AppendRequest, type Clock, type EventLog, type S
 import { EVENT_LOG_DDL, prepareEventLogStatements, type EventLogStatements } from './event-log-schema.ts';
 import { encodeAppend, type EncodedAppend } from './encode-append.ts';
 import { rawRowToStoredEvent, type EventRow, type RawEventRow } from './event-row.ts';
-import { GENESIS_HASH, chainHash } from './hash-chain.ts';
+import { GENESIS_HASH, chainHash, verifyChain } from './hash-chain.ts';
 import { followLog } from './follow-log.ts';
 
 export interface EventLogOptions {
@@ -262,22 +262,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   verify(): VerifyResult {
-    let previous: Uint8Array = GENESIS_HASH;
-    let expectedSeq = 1;
-    let count = 0;
-    for (const row of this.st.walk.iterate() as IterableIterator<EventRow>) {
-      if (row.seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: `seq ${expectedSeq} is missing` };
-      if (!chainHash(previous, row).equals(row.hash)) {
-        return { ok: false, seq: row.seq, reason: 'hash does not match the event and the previous hash' };
-      }
-      previous = row.hash;
-      expectedSeq++;
-      count++;
-    }
-    if (count < this.tipSeq) {
-      return { ok: false, seq: count + 1, reason: `log ends at seq ${count} but seq ${this.tipSeq} was committed` };
-    }
-    return { ok: true, events: count };
+    return verifyChain(this.st.walk.iterate() as IterableIterator<EventRow>, this.tipSeq);
   }
 
   stats(): EventLogStats {

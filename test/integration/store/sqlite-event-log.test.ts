@@ -176,15 +176,18 @@ describe('SqliteEventLog', () => {
     log.close();
   });
 
-  it('detects a deleted row', async () => {
+  it('detects deleted rows, in the middle and at the tail', async () => {
     const path = tmp.path();
     const log = openEventLog(path);
     await log.append([{ stream: 'vm/1', expectedVersion: 0, events: [{ type: 'A' }, { type: 'B' }, { type: 'C' }] }]);
     const evil = new Database(path);
-    evil.prepare('DELETE FROM events WHERE seq = 2').run();
+    evil.prepare('DELETE FROM events WHERE seq = 3').run();
+    const truncated = log.verify();
+    assert.equal(truncated.ok === false && truncated.seq, 3, 'a cut tail is caught by the writer knowing its tip');
+    evil.prepare('DELETE FROM events WHERE seq = 1').run();
     evil.close();
-    const result = log.verify();
-    assert.equal(result.ok === false && result.seq, 2);
+    const gap = log.verify();
+    assert.equal(gap.ok === false && gap.seq, 1);
     log.close();
   });
 
@@ -254,6 +257,29 @@ describe('SqliteEventLog', () => {
     const [e] = await log.append([{ stream: 'vm/1', expectedVersion: 1, events: [{ type: 'B' }] }]);
     assert.equal(e!.seq, 3);
     assert.deepEqual(log.verify(), { ok: true, events: 3 });
+    log.close();
+  });
+
+  it('after an outside write, fails only the stale multi-event request of a group and commits the rest', async () => {
+    const path = tmp.path();
+    const log = openEventLog(path);
+    assert.equal(log.streamVersion('vm/1'), 0);
+    const other = openEventLog(path);
+    await other.append([{ stream: 'vm/1', expectedVersion: 0, events: [{ type: 'Sneaky' }] }]);
+    other.close();
+    const single = log.append([{ stream: 'vm/5', expectedVersion: 0, events: [{ type: 'A' }] }]);
+    const multi = log.append([
+      { stream: 'vm/6', expectedVersion: 0, events: [{ type: 'B' }] },
+      { stream: 'vm/1', expectedVersion: 0, events: [{ type: 'C' }, { type: 'D' }] },
+    ]);
+    const tail = log.append([{ stream: 'vm/7', expectedVersion: 0, events: [{ type: 'E' }, { type: 'F' }] }]);
+    assert.deepEqual((await single).map((e) => e.seq), [2]);
+    await assert.rejects(multi, ConcurrencyError);
+    assert.deepEqual((await tail).map((e) => e.seq), [3, 4]);
+    assert.equal(log.streamVersion('vm/6'), 0);
+    assert.deepEqual(log.readAll(0).map((e) => e.stream), ['vm/1', 'vm/5', 'vm/7', 'vm/7']);
+    assert.deepEqual(log.verify(), { ok: true, events: 4 });
+    assert.equal(log.stats().commits, 1);
     log.close();
   });
 });
