@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { parseMethodResponse } from './xmlrpc/decode.ts';
 import { serializeMethodCall } from './xmlrpc/encode.ts';
@@ -5,6 +6,17 @@ import type { XmlRpcValue } from './xmlrpc/value.ts';
 
 export { XmlRpcDouble } from './xmlrpc/value.ts';
 export type { XmlRpcValue, XmlRpcStruct } from './xmlrpc/value.ts';
+
+/**
+ * Builds the 1.4 session string from a `one_auth` line (`user:password` in
+ * clear): `user:sha1hex(password)`. Throws on a line without a colon.
+ */
+export function sessionFromOneAuth(line: string): string {
+  const text = line.trim();
+  const colon = text.indexOf(':');
+  if (colon <= 0) throw new Error('one_auth must contain user:password');
+  return `${text.slice(0, colon)}:${createHash('sha1').update(text.slice(colon + 1)).digest('hex')}`;
+}
 
 /** An XML-RPC `<fault>` answer (transport-level: unknown method, malformed request…). */
 export class XmlRpcFaultError extends Error {
@@ -15,7 +27,7 @@ export class XmlRpcFaultError extends Error {
 }
 
 export interface XmlRpcClientOptions {
-  /** Per-call timeout in milliseconds (default 60 s; long-polls need more than their own timeout). */
+  /** Per-call timeout in milliseconds (default 120 s, above the 60 s longest one.event.poll wait). */
   readonly timeoutMs?: number;
   /** Keep-alive sockets kept open towards the server (default 8). */
   readonly maxSockets?: number;
@@ -35,7 +47,7 @@ export class XmlRpcClient {
     this.url = new URL(endpoint);
     if (this.url.protocol !== 'http:') throw new Error(`unsupported XML-RPC endpoint ${endpoint}`);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 8 });
-    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.timeoutMs = options.timeoutMs ?? 120_000;
   }
 
   call(method: string, params: readonly XmlRpcValue[] = []): Promise<XmlRpcValue> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCode } from '../../../src/events/domain-error.ts';
-import { XmlRpcDouble, XmlRpcFaultError } from '../../../src/rpc/client.ts';
+import { sessionFromOneAuth, XmlRpcDouble, XmlRpcFaultError } from '../../../src/rpc/client.ts';
 import { parseMethodResponse } from '../../../src/rpc/xmlrpc/decode.ts';
 import { serializeMethodCall } from '../../../src/rpc/xmlrpc/encode.ts';
 import { session } from './fake-core.ts';
@@ -163,5 +163,13 @@ describe('RpcServer with default limits', () => {
     await closing;
     await assert.rejects(rawPost(h.url, serializeMethodCall('one.system.version', [ADMIN])));
     h.client.close();
+  });
+});
+
+describe('sessionFromOneAuth', () => {
+  it('hashes the password part of a one_auth line', () => {
+    assert.equal(sessionFromOneAuth('oneadmin:adminpass\n'), ADMIN);
+    assert.equal(sessionFromOneAuth('u:pa:ss'), session('u', 'pa:ss'));
+    assert.throws(() => sessionFromOneAuth('nocolon'));
   });
 });
