@@ -12,12 +12,20 @@ import { HOST } from './vm-codes.ts';
 
 export const MONITORING_EXPIRE_SECONDS = 600;
 
+/** Monitored HOST_SHARE figures (§5.3); a reply that omits one keeps the old value (§4.4, §4.6). */
+export type RefShare = Record<'maxCpu' | 'maxMem' | 'maxDisk' | 'freeCpu' | 'freeMem' | 'freeDisk' | 'usedCpu' | 'usedMem' | 'usedDisk', number>;
+
 export interface RefHost {
   exists: boolean;
   deleted: boolean;
   state: number;
   lastMonTime: number;
+  share: RefShare;
 }
+
+const ZERO_SHARE: RefShare = {
+  maxCpu: 0, maxMem: 0, maxDisk: 0, freeCpu: 0, freeMem: 0, freeDisk: 0, usedCpu: 0, usedMem: 0, usedDisk: 0,
+};
 
 export type RefHostInput =
   | { readonly kind: 'allocate' }
@@ -25,7 +33,7 @@ export type RefHostInput =
   | { readonly kind: 'delete' }
   /** Monitoring is due; `driverFound: false` = the host's IM driver is unknown (§5.1 → ERROR). */
   | { readonly kind: 'monitoring-started'; readonly driverFound: boolean }
-  | { readonly kind: 'monitor-replied'; readonly success: boolean }
+  | { readonly kind: 'monitor-replied'; readonly success: boolean; readonly share: Partial<RefShare> }
   | { readonly kind: 'tick' };
 
 /**
@@ -40,7 +48,7 @@ export type RefHostOutcome =
   | { readonly kind: 'wrong-state' }
   | { readonly kind: 'rejected' };
 
-export const absentHost = (): RefHost => ({ exists: false, deleted: false, state: HOST.INIT, lastMonTime: 0 });
+export const absentHost = (): RefHost => ({ exists: false, deleted: false, state: HOST.INIT, lastMonTime: 0, share: ZERO_SHARE });
 
 const IGNORED: RefHostOutcome = { kind: 'ignored' };
 const REJECTED: RefHostOutcome = { kind: 'rejected' };
@@ -49,7 +57,7 @@ const changed = (host: RefHost): RefHostOutcome => ({ kind: 'changed', host });
 export function stepHost(host: RefHost, input: RefHostInput, now: number): RefHostOutcome {
   if (input.kind === 'allocate') {
     // LAST_MON_TIME starts at creation (§5.2, §12.1 item 6).
-    return host.exists || host.deleted ? REJECTED : changed({ exists: true, deleted: false, state: HOST.INIT, lastMonTime: now });
+    return host.exists || host.deleted ? REJECTED : changed({ exists: true, deleted: false, state: HOST.INIT, lastMonTime: now, share: ZERO_SHARE });
   }
   if (!host.exists) return REJECTED;
   switch (input.kind) {
@@ -64,7 +72,9 @@ export function stepHost(host: RefHost, input: RefHostInput, now: number): RefHo
         : changed({ ...host, state: input.driverFound ? HOST.MONITORING : HOST.ERROR });
     case 'monitor-replied': {
       const state = host.state === HOST.DISABLED ? HOST.DISABLED : input.success ? HOST.MONITORED : HOST.ERROR;
-      return changed({ ...host, state, lastMonTime: now });
+      // 1.4 stores the figures even for a DISABLED host; only the state is kept.
+      const share = input.success ? { ...host.share, ...input.share } : host.share;
+      return changed({ ...host, state, lastMonTime: now, share });
     }
     case 'tick':
       return host.state === HOST.MONITORING && now - host.lastMonTime >= MONITORING_EXPIRE_SECONDS
