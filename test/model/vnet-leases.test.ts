@@ -278,7 +278,7 @@ describe('vnet leases (model-based)', () => {
   it('never double-leases, matches live NICs, releases on end, and replays identically', () => {
     fc.assert(
       fc.property(fc.commands(commands, { maxCommands: 60, size: 'medium' }), (cmds) => {
-        fc.modelRun(() => ({ model: { nets: [], live: new Set(), ended: new Set(), nextVid: 0 }, real: new Real() }), cmds);
+        fc.modelRun(() => ({ model: { nets: [], live: new Set<number>(), ended: new Set<number>(), nextVid: 0 }, real: new Real() }), cmds);
       }),
       { numRuns: 100 },
     );
