@@ -171,3 +171,8 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | 'too
     req.on('error', reject);
   });
 }
+
+/** Shorthand for the composition root: `host` is the listen address (oned.conf has no such key; default 0.0.0.0). */
+export function startRpcServer(options: RpcServerOptions & { readonly host?: string }): Promise<RpcServer> {
+  return RpcServer.start({ ...options, listenAddress: options.host ?? options.listenAddress });
+}
