@@ -105,7 +105,8 @@ export class DriverManager {
     if (slot.state === 'dead' || slot.state === 'stopped') return Promise.resolve(fail(slot.deadReason || `driver ${mad} is not running`));
     let line: string;
     try {
-      line = formatRequest(verb, [String(id), ...args]);
+      // Only hook arguments are free text; anything else with a blank would shift the driver's fields.
+      line = formatRequest(verb, [String(id), ...args], { freeTextLast: verb === 'EXECUTE' });
     } catch (err) {
       return Promise.resolve(fail(message(err)));
     }

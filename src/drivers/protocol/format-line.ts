@@ -24,11 +24,15 @@ const formatId = (id: number | undefined): string => {
   return String(id);
 };
 
-/** Core → driver. Every argument but the last must be one token; the last may hold spaces (hook args). */
-export function formatRequest(verb: string, args: readonly string[]): string {
+/**
+ * Core → driver. Every argument must be one token, except that with
+ * `freeTextLast` (hook arguments) the last one may hold blanks.
+ */
+export function formatRequest(verb: string, args: readonly string[], { freeTextLast = false } = {}): string {
   if (!/^[A-Z][A-Z0-9_]*$/.test(verb)) throw new LineFormatError(`bad verb "${verb}"`);
   args.forEach((arg, i) => {
-    const ok = i === args.length - 1 ? arg.length > 0 && isSafeText(arg) && arg.trim() === arg : isSafeToken(arg);
+    const free = freeTextLast && i === args.length - 1;
+    const ok = free ? arg.length > 0 && isSafeText(arg) && arg.trim() === arg : isSafeToken(arg);
     if (!ok) throw new LineFormatError(`${verb}: argument ${i + 1} cannot be sent on one line: ${JSON.stringify(arg)}`);
   });
   return [verb, ...args].join(' ');
