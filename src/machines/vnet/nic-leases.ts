@@ -38,7 +38,8 @@ export function planNicLeases(
     }
     const net = networkByName(name);
     if (net === undefined || net.deleted) return fail(domainError(ErrorCode.ALLOCATE, `Error getting network ${name}`));
-    if (!(net.uid === ownerUid || net.uid === 0 || ownerUid === 0)) {
+    // §7.5 step 2 (1.4), plus PUBLIC networks open to everyone (2.0, with one.vn.publish).
+    if (!(net.uid === ownerUid || net.uid === 0 || ownerUid === 0 || net.public)) {
       return fail(domainError(ErrorCode.AUTHORIZATION, `User [${ownerUid}] not authorized to use network ${name}`));
     }
     const ipText = valueOf(nic, 'IP');

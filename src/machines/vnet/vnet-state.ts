@@ -43,13 +43,24 @@ export function vnetFromCreated(e: VnetCreated): VnetState {
 }
 
 /**
+ * Revived books by the snapshot JSON they came from. Until its next event an
+ * actor keeps the raw JSON as its state, and every read would otherwise
+ * rebuild the book (a few ms for a full /16). Weak, so it never outlives the JSON.
+ */
+const revived = new WeakMap<object, VnetState>();
+
+/**
  * A state restored from a snapshot arrives as plain JSON; give it a live
  * lease book again. A live state is returned as is.
  */
 export function reviveVnetState(state: VnetState | VnetStateJson | null | undefined): VnetStreamState {
   if (state === null || state === undefined) return null;
   if (state.leases instanceof LeaseBook) return state as VnetState;
-  return { ...state, leases: LeaseBook.fromJSON(state.leases as LeaseBookJson) };
+  const known = revived.get(state);
+  if (known) return known;
+  const live: VnetState = { ...state, leases: LeaseBook.fromJSON(state.leases as LeaseBookJson) };
+  revived.set(state, live);
+  return live;
 }
 
 /** Snapshot form; `JSON.stringify(state)` gives the same thanks to LeaseBook.toJSON. */

@@ -65,6 +65,8 @@ describe('NIC lease planning (§7.5)', () => {
     assert.equal(denied.ok, false);
     if (!denied.ok) assert.equal(denied.error.code, 0x200);
     assert.ok(planNicLeases([[['NETWORK', 'other']]], 0, lookup).ok);
+    nets.set('other', run(nets.get('other')!, { type: 'PublishVnet', public: true })!);
+    assert.ok(planNicLeases([[['NETWORK', 'other']]], 5, lookup).ok, 'a public network is open to everyone');
   });
 
   it('a failing NIC (IP in use, bad IP) means no events at all', () => {

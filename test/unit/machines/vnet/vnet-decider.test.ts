@@ -197,3 +197,14 @@ describe('vnet decider: replay and snapshots', () => {
     );
   });
 });
+
+describe('vnet state revival', () => {
+  it('revives the same raw snapshot JSON once, and a live state is returned as is', () => {
+    const s = take(run(null, rangedCommand())!, 4, {});
+    const json = JSON.parse(JSON.stringify(s));
+    const first = reviveVnetState(json)!;
+    assert.equal(reviveVnetState(json), first);
+    assert.equal(reviveVnetState(s), s);
+    assert.deepEqual(rowsOf(first), rowsOf(s));
+  });
+});
