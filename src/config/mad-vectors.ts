@@ -8,7 +8,7 @@ import { problem, type Problem } from './value-checks.ts';
  */
 
 export const VM_MAD_TYPES = ['xen', 'kvm', 'xml', 'dummy'] as const;
-export const HOOK_EVENTS = ['CREATE', 'RUNNING', 'SHUTDOWN', 'STOP', 'DONE'] as const;
+export const HOOK_EVENTS = ['CREATE', 'RUNNING', 'SHUTDOWN', 'STOP', 'DONE', 'FAILED'] as const;
 
 interface MadRules {
   /** HM_MAD has no name in 1.4; others are referred to by name from hosts. */

@@ -2,6 +2,7 @@ import type { AnyActor } from '../actors/actor-system.ts';
 import { runVmEffect, type VmDriverEffect } from '../actors/effects/vm-effect-executor.ts';
 import type { DriverReply } from '../actors/ports.ts';
 import { parseStream } from '../events/envelope.ts';
+import type { HookEffect } from '../machines/hook/hook-decider.ts';
 import type { HostEffect } from '../machines/host/host-types.ts';
 import { lcmStateName, VmState, vmStateName } from '../machines/state-codes.ts';
 import type { VmEffect, VmState as Vm } from '../machines/vm/vm-types.ts';
@@ -39,6 +40,7 @@ export class EffectRouter {
     const parsed = parseStream(stream);
     if (parsed?.kind === 'vm') for (const e of effects as VmEffect[]) this.vmEffect(e, actor.state as Vm);
     if (parsed?.kind === 'host') for (const e of effects as HostEffect[]) this.hostEffect(e);
+    if (parsed?.kind === 'hook') for (const e of effects as HookEffect[]) this.core.hookService.run(e.vid, e.hook);
   };
 
   private vmEffect(effect: VmEffect, vm: Vm): void {
@@ -123,7 +125,7 @@ export class EffectRouter {
       issued += effects.length;
       this.sink(actor.stream, effects, actor);
     }
-    for (const actor of this.ctx.system.all('host')) {
+    for (const actor of [...this.ctx.system.all('host'), ...this.ctx.system.all('hook')]) {
       const effects = actor.decider.reconcile(actor.state);
       issued += effects.length;
       this.sink(actor.stream, effects, actor);

@@ -3,6 +3,7 @@ import type { StoredEvent } from '../events/envelope.ts';
 import type { CorePort, Result, VmAction, VmQuery } from '../rpc/core-port.ts';
 import type { HostView, UserView, VmView, VnetView } from '../rpc/views.ts';
 import type { CoreContext } from './core-context.ts';
+import { HookService } from './hook-service.ts';
 import { HostService } from './host-service.ts';
 import { NetworkLeases } from './network-leases.ts';
 import { UserService } from './user-service.ts';
@@ -19,12 +20,14 @@ export class OneCore implements CorePort {
   readonly hostService: HostService;
   readonly vmService: VmService;
   readonly vnetService: VnetService;
+  readonly hookService: HookService;
 
   constructor(readonly ctx: CoreContext) {
     const leases = new NetworkLeases(ctx.system);
     this.userService = new UserService(ctx);
     this.hostService = new HostService(ctx);
-    this.vmService = new VmService(ctx, this.userService, leases);
+    this.hookService = new HookService(ctx);
+    this.vmService = new VmService(ctx, this.userService, leases, this.hookService);
     this.vnetService = new VnetService(ctx, this.userService, leases);
   }
 

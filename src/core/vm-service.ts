@@ -13,6 +13,7 @@ import { setSingle } from '../template/template-edit.ts';
 import type { Template } from '../template/template.ts';
 import { templateToXml } from '../template/template-xml.ts';
 import type { CoreContext } from './core-context.ts';
+import type { HookService } from './hook-service.ts';
 import type { NetworkLeases } from './network-leases.ts';
 import { outcome } from './outcome.ts';
 import type { UserService } from './user-service.ts';
@@ -35,6 +36,7 @@ export class VmService {
     private readonly ctx: CoreContext,
     private readonly users: UserService,
     private readonly leases: NetworkLeases,
+    private readonly hooks: HookService,
   ) {}
 
   state(vid: number): VmState | undefined {
@@ -109,14 +111,15 @@ export class VmService {
     if (!networkStreams.ok) return networkStreams;
     const vmStream = streams.vm(vid);
     const now = this.ctx.clock.now();
-    const r = await this.ctx.system.transact([vmStream, ...networkStreams.value], (states): Plan => {
+    const r = await this.ctx.system.transact([vmStream, streams.hook(vid), ...networkStreams.value], (states): Plan => {
       const taken = this.leases.planAllocation(vid, callerUid, template, states);
       if (!taken.ok) return taken;
       template = taken.template;
       const command: VmCommand = { type: 'Allocate', vid, uid: callerUid, name, template, requirement: requirementOf(template), now };
-      const decision = this.ctx.system.decide('vm', states.get(vmStream), command);
-      if (!decision.ok) return decision;
-      return { ok: true, events: new Map<string, readonly DomainEvent[]>([[vmStream, decision.events], ...taken.events]) };
+      const planned = this.planVm(vid, states, command);
+      if (!planned.ok) return planned;
+      for (const [stream, events] of taken.events) planned.events.set(stream, events);
+      return planned;
     }, { uid: callerUid, cause: 'one.vm.allocate' });
     return r.ok ? { ok: true, value: vid } : r;
   }
@@ -153,21 +156,34 @@ export class VmService {
   command(vid: number, command: VmCommand, uid: number | undefined, cause: string): Promise<Result<void>> {
     const vm = this.state(vid);
     if (!vm) return Promise.resolve(fail(ErrorCode.NO_EXISTS, 'Virtual machine does not exist'));
-    const vmStream = streams.vm(vid);
     const networkStreams = this.leases.streamsOfVm(vm.template as Template);
     return this.ctx.system
-      .transact([vmStream, ...networkStreams], (states): Plan => {
-        const before = states.get(vmStream) as VmState;
-        const decision = this.ctx.system.decide('vm', before, command);
-        if (!decision.ok) return decision;
-        const after = this.ctx.system.fold('vm', before, decision.events) as VmState;
-        const events = new Map<string, readonly DomainEvent[]>([[vmStream, decision.events]]);
-        if (before.state !== Dm.DONE && after.state === Dm.DONE) {
-          for (const [stream, released] of this.leases.planRelease(vid, states)) events.set(stream, released);
-        }
-        return { ok: true, events };
-      }, { uid, cause })
+      .transact([streams.vm(vid), streams.hook(vid), ...networkStreams], (states) => this.planVm(vid, states, command), { uid, cause })
       .then(outcome);
+  }
+
+  /**
+   * The events of one VM command, plus what must commit with them: the hook
+   * runs the transition fires, and the release of every lease when it ends
+   * the VM (a VM reaches DONE by many paths; this is the one place for all).
+   */
+  private planVm(vid: number, states: ReadonlyMap<string, unknown>, command: VmCommand): Plan & { events?: Map<string, readonly DomainEvent[]> } {
+    const vmStream = streams.vm(vid);
+    const before = states.get(vmStream) as VmState;
+    const decision = this.ctx.system.decide('vm', before, command);
+    if (!decision.ok) return decision;
+    const events = new Map<string, readonly DomainEvent[]>([[vmStream, decision.events]]);
+    if (decision.events.length === 0) return { ok: true, events };
+    const after = this.ctx.system.fold('vm', before, decision.events) as VmState;
+    if (before.state !== Dm.DONE && after.state === Dm.DONE) {
+      for (const [stream, released] of this.leases.planRelease(vid, states)) events.set(stream, released);
+    }
+    const runs = this.hooks.plan(before, after);
+    if (runs.length > 0) {
+      const queued = this.ctx.system.decide('hook', states.get(streams.hook(vid)), { type: 'Queue', vid, runs });
+      if (queued.ok) events.set(streams.hook(vid), queued.events);
+    }
+    return { ok: true, events };
   }
 
   /** Running or lost VMs whose last poll is older than VM_POLLING_INTERVAL (spec §4.4). */

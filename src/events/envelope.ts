@@ -39,12 +39,14 @@ export const streams = {
   host: (id: number) => `host/${id}`,
   vnet: (id: number) => `vnet/${id}`,
   user: (id: number) => `user/${id}`,
+  /** Hook runs of one VM (spec §11.1), kept apart from the VM's own lifecycle. */
+  hook: (vid: number) => `hook/${vid}`,
 } as const;
 
 export type StreamKind = keyof typeof streams;
 
 /** Splits `vm/42` into its kind and numeric id; undefined when malformed. */
 export function parseStream(stream: string): { kind: StreamKind; id: number } | undefined {
-  const m = /^(vm|host|vnet|user)\/(\d+)$/.exec(stream);
+  const m = /^(vm|host|vnet|user|hook)\/(\d+)$/.exec(stream);
   return m ? { kind: m[1] as StreamKind, id: Number(m[2]) } : undefined;
 }

@@ -15,6 +15,7 @@ import type { CoreContext } from '../core/core-context.ts';
 import { EffectRouter } from '../core/effect-router.ts';
 import { OneCore } from '../core/one-core.ts';
 import { DriverManager } from '../drivers/driver-manager.ts';
+import { hookDecider } from '../machines/hook/hook-decider.ts';
 import { hostDecider } from '../machines/host/host-decider.ts';
 import { userDecider } from '../machines/user/user-decider.ts';
 import { vmDecider } from '../machines/vm/vm-decider.ts';
@@ -80,7 +81,7 @@ const drivers = new DriverManager({
 });
 
 let router: EffectRouter | undefined;
-const system = new ActorSystem(log, { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider }, (s, e, a) =>
+const system = new ActorSystem(log, { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider, hook: hookDecider }, (s, e, a) =>
   router?.sink(s, e, a),
 );
 const rebuilt = system.rehydrate();
@@ -114,6 +115,8 @@ if (!core.userService.hasAdmin()) {
 const started = await drivers.start();
 for (const f of started.failed) logger.log('ONE', 'E', `Driver ${f.name} not loaded: ${f.reason}`);
 logger.log('ONE', 'I', `Drivers loaded: ${started.started.join(', ') || 'none'}`);
+const interrupted = await core.hookService.closeInterrupted();
+if (interrupted > 0) logger.log('HKM', 'W', `${interrupted} hook runs were interrupted by the last stop`);
 const reissued = router.reconcile();
 if (reissued > 0) logger.log('ONE', 'I', `Re-issued ${reissued} driver operations left in flight`);
 

@@ -20,7 +20,7 @@ const counter: Decider<{ total: number }, Cmd, Ev, string> = {
   effects: (_b, _e, a) => (a.total === 3 ? ['reached 3'] : []),
   reconcile: () => [],
 };
-const deciders = { vm: counter, host: counter, vnet: counter, user: counter };
+const deciders = { vm: counter, host: counter, vnet: counter, user: counter, hook: counter };
 
 const dir = mkdtempSync(join(tmpdir(), 'one-ts-actors-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
