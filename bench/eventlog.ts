@@ -40,12 +40,17 @@ export async function measureSingleCommits(log: SqliteEventLog, commits: number)
 }
 
 /** Many concurrent appends per tick, so the log commits them as one group. */
-export async function measureGroupedCommits(log: SqliteEventLog, events: number, groupSize: number): Promise<number> {
+export async function measureGroupedCommits(
+  log: SqliteEventLog,
+  events: number,
+  groupSize: number,
+  streamPrefix = 'vm/',
+): Promise<number> {
   const start = performance.now();
   for (let done = 0; done < events; done += groupSize) {
     const group: Promise<unknown>[] = [];
     for (let i = done; i < Math.min(done + groupSize, events); i++) {
-      group.push(log.append([{ stream: `vm/${i}`, expectedVersion: 0, events: [sampleEvent(i)] }]));
+      group.push(log.append([{ stream: `${streamPrefix}${i}`, expectedVersion: 0, events: [sampleEvent(i)] }]));
     }
     await Promise.all(group);
   }
