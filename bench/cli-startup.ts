@@ -66,7 +66,7 @@ try {
   const nodeBare = await sample(iterations, () => timeRun(process.execPath, ['-e', '0']));
   const version = await sample(iterations, () => timeRun(onevm, ['--version']));
   const list = await sample(iterations, () => timeRun(onevm, ['list']));
-  const tsx = await sample(Math.max(2, Math.floor(iterations / 5)), () =>
+  const tsx = await sample(small ? 1 : Math.floor(iterations / 5), () =>
     timeRun(onevm, ['--version'], { ONE_TS_CLI_NO_BUNDLE: '1' }),
   );
   const figures = {
