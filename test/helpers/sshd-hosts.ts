@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
@@ -33,6 +33,11 @@ export interface SshHosts {
 export interface SshHostsOptions {
   /** First loopback address is 127.0.0.<firstOctet>; default 2. */
   readonly firstOctet?: number;
+  /**
+   * All hosts listen on the same port (on their own address), like real
+   * hosts on port 22, so one ONE_SSH_PORT reaches them all. Default true.
+   */
+  readonly samePort?: boolean;
 }
 
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,9 +58,11 @@ export async function startSshHosts(n: number, opts: SshHostsOptions = {}): Prom
   const configs: string[] = [];
   const hosts: SshHost[] = [];
   const known: string[] = [];
+  const addresses = Array.from({ length: n }, (_, i) => `127.0.0.${first + i}`);
+  const shared = opts.samePort === false ? undefined : await commonFreePort(addresses);
   for (let i = 0; i < n; i++) {
-    const address = `127.0.0.${first + i}`;
-    const port = await freePort(address);
+    const address = addresses[i];
+    const port = shared ?? (await freePort(address));
     const hostDir = join(dir, `host${i}`);
     mkdirSync(hostDir);
     const hostKey = join(hostDir, 'ssh_host_ed25519_key');
@@ -117,6 +124,24 @@ export async function startSshHosts(n: number, opts: SshHostsOptions = {}): Prom
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A port free on every address: take one the OS offers on the first, check the others. */
+async function commonFreePort(addresses: readonly string[]): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freePort(addresses[0]);
+    const free = await Promise.all(addresses.slice(1).map((a) => canListen(a, port)));
+    if (free.every(Boolean)) return port;
+  }
+  throw new Error(`no port free on all of ${addresses.join(', ')}`);
+}
+
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
 }
 
 async function waitForPort(host: string, port: number, child: ChildProcess, stderr: () => string): Promise<void> {

@@ -29,7 +29,7 @@ const sshEnv = (extra: Record<string, string> = {}) => driverEnv({
   ...extra,
 });
 
-/** one_im_ssh behind a DriverManager; sshd hosts share one port number only by accident, so each test targets host 0. */
+/** one_im_ssh behind a DriverManager; every sshd host listens on the same port, on its own address. */
 async function withImSsh<T>(argumentsText: string, env: NodeJS.ProcessEnv, body: (m: DriverManager, logs: DriverLog[]) => Promise<T>): Promise<T> {
   const m = new DriverManager({ binDir, env, logger: new MemoryLogger(), mads: [{ name: 'im_kvm', kind: 'im', executable: 'one_im_ssh', arguments: argumentsText }] });
   const logs: DriverLog[] = [];
@@ -54,8 +54,10 @@ describe('one_im_ssh against real sshd hosts', () => {
   it('reports this machine\'s real figures and copies probes as one_im-<md5>', async () => {
     const remote = join(tmp.dir, 'remote');
     await withImSsh(`-r ${remote} im_kvm/im_kvm.conf`, sshEnv(), async (m) => {
-      const reply = await m.request('im_kvm', 'MONITOR', 0, [ssh.hosts[0].address]);
+      const [reply, other] = await Promise.all(ssh.hosts.map((h, hid) => m.request('im_kvm', 'MONITOR', hid, [h.address])));
       assert.equal(reply.result, 'SUCCESS', reply.info);
+      assert.equal(other.result, 'SUCCESS', other.info);
+      assert.equal(attrs(other).TOTALMEMORY, attrs(reply).TOTALMEMORY);
       const a = attrs(reply);
       assert.equal(a.HYPERVISOR, 'kvm');
       assert.equal(Number(a.TOTALCPU), cpus().length * 100);
