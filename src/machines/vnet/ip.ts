@@ -65,18 +65,16 @@ export function parseNetworkSize(raw: string | number | undefined, defaultSize: 
   return ok(hosts);
 }
 
-/** Checks a layout that arrives from outside (a command or a snapshot): aligned, in range, not overflowing. */
+/** Checks a layout that arrives from outside (a command): size in range, base an aligned IPv4 address. */
 export function checkRangedLayout(base: number, size: number): Result<RangedLayout> {
   if (!Number.isInteger(size) || size < 3 || size > MAX_NETWORK_SIZE + 2) {
     return fail(domainError(ErrorCode.XML_RPC_API, `Invalid network size ${size - 2}`));
   }
   if (!isIpv4Number(base)) return fail(domainError(ErrorCode.XML_RPC_API, `Invalid network address ${base}`));
   const maskBits = maskBitsFor(size);
+  // Aligned to 2^maskBits ≥ size and maskBits ≤ 24, so the block always ends inside 32 bits.
   if (base % 2 ** maskBits !== 0) {
     return fail(domainError(ErrorCode.XML_RPC_API, `Network address ${formatIpv4(base)} is not aligned to /${32 - maskBits}`));
-  }
-  if (base + size - 1 > 0xffff_ffff) {
-    return fail(domainError(ErrorCode.XML_RPC_API, `NETWORK_SIZE ${size - 2} does not fit after ${formatIpv4(base)}`));
   }
   return ok({ base, size, maskBits });
 }

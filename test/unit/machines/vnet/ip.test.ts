@@ -96,12 +96,14 @@ describe('ranged layout (§7.2)', () => {
     }
   });
 
-  it('refuses layouts that overflow 32 bits or are misaligned', () => {
-    const overflow = checkRangedLayout(0xffffff00, 512);
-    assert.equal(overflow.ok, false);
-    const misaligned = checkRangedLayout(parseIpv4('10.0.0.1')!, 256);
-    assert.equal(misaligned.ok, false);
-    const tooBig = rangedLayout('0.0.0.0', String(2 ** 25), 254);
+  it('refuses sizes beyond a /8, misaligned bases and addresses past 32 bits', () => {
+    const tooBig = rangedLayout('255.255.255.0', String(2 ** 25), 254);
     assert.equal(tooBig.ok, false);
+    if (!tooBig.ok) assert.match(tooBig.error.message, /too large/);
+    assert.equal(checkRangedLayout(parseIpv4('10.0.0.1')!, 256).ok, false);
+    assert.equal(checkRangedLayout(2 ** 32, 256).ok, false);
+    assert.equal(checkRangedLayout(0, 2 ** 24 + 1).ok, false);
+    // the last /24 of the address space is fine
+    assert.deepEqual(rangedLayout('255.255.255.9', 'C', 254), { ok: true, value: { base: 0xffffff00, size: 256, maskBits: 8 } });
   });
 });
