@@ -61,15 +61,28 @@ interface CachedSession {
 export interface AuthenticatorOptions {
   /** Most sessions remembered at once (least recently used evicted). */
   readonly cacheSize?: number;
+  /**
+   * scrypt runs allowed at once. Bounded so that a flood of bad sessions
+   * cannot occupy the whole libuv pool; cached sessions never wait.
+   */
+  readonly maxConcurrentVerifications?: number;
+  /** The slow check; injectable for tests. Default verifyPassword. */
+  readonly verify?: (token: string, stored: string) => Promise<boolean>;
 }
 
 export class Authenticator {
   private readonly cache = new Map<string, CachedSession>();
   private readonly inFlight = new Map<string, Promise<number | undefined>>();
   private readonly cacheSize: number;
+  private readonly maxRunning: number;
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+  private readonly verifyToken: (token: string, stored: string) => Promise<boolean>;
 
   constructor(private readonly users: UserDirectory, options: AuthenticatorOptions = {}) {
     this.cacheSize = options.cacheSize ?? 10_000;
+    this.maxRunning = options.maxConcurrentVerifications ?? 2;
+    this.verifyToken = options.verify ?? verifyPassword;
   }
 
   /** Resolves with the caller's uid, or undefined (unknown user, bad password, disabled). */
@@ -103,12 +116,23 @@ export class Authenticator {
     if (colon <= 0) return undefined;
     const user = this.users.userByName(session.slice(0, colon));
     if (!user || !user.enabled) return undefined;
-    if (!(await verifyPassword(session.slice(colon + 1), user.passwordHash))) return undefined;
+    if (!(await this.limited(() => this.verifyToken(session.slice(colon + 1), user.passwordHash)))) return undefined;
     // The user may have changed while scrypt ran; only cache what is still current.
     const now = this.users.user(user.id);
     if (!now || !now.enabled || now.version !== user.version) return undefined;
     this.cache.set(key, { uid: user.id, version: user.version, passwordHash: user.passwordHash });
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
     return user.id;
+  }
+
+  private async limited<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.maxRunning) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.queue.shift()?.();
+    }
   }
 }

@@ -83,3 +83,23 @@ describe('Authenticator', () => {
     assert.ok(perCallUs < 100, `cached authentication took ${perCallUs} µs per call`);
   });
 });
+
+describe('Authenticator under a flood of bad sessions', () => {
+  it('runs at most maxConcurrentVerifications slow checks at once and still answers all', async () => {
+    const core = await FakeCore.create();
+    let running = 0;
+    let peak = 0;
+    const verify = async (token: string, stored: string): Promise<boolean> => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 2));
+      running--;
+      return verifyPassword(token, stored);
+    };
+    const auth = new Authenticator(core, { maxConcurrentVerifications: 2, verify });
+    const bad = Array.from({ length: 20 }, (_, i) => auth.authenticate(`oneadmin:${sha1(String(i))}`));
+    assert.deepEqual(await Promise.all(bad), Array(20).fill(undefined));
+    assert.equal(peak, 2);
+    assert.equal(await auth.authenticate(session('oneadmin', 'adminpass')), 0);
+  });
+});
