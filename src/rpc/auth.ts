@@ -126,13 +126,15 @@ export class Authenticator {
   }
 
   private async limited<T>(task: () => Promise<T>): Promise<T> {
+    // A finishing task hands its slot straight to the next waiter, so no newcomer can slip in between.
     if (this.running >= this.maxRunning) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.running++;
+    else this.running++;
     try {
       return await task();
     } finally {
-      this.running--;
-      this.queue.shift()?.();
+      const next = this.queue.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 }
