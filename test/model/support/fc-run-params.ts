@@ -11,6 +11,8 @@ export function fcRunParams<T>(defaultRuns: number): Parameters<T> {
   const path = process.env.FC_PATH;
   const runs = process.env.FC_RUNS;
   return {
+    // Put the assertion message (with the step trace) into the report, not only in `cause`.
+    includeErrorInReport: true,
     numRuns: runs ? Number(runs) : defaultRuns,
     ...(seed !== undefined ? { seed: Number(seed) } : {}),
     ...(path !== undefined ? { path, endOnFailure: true } : {}),
