@@ -123,7 +123,7 @@ describe('host reference model follows spec §5.1', () => {
     const expired = stepHost(monitoring, { kind: 'tick' }, 600);
     assert.equal(expired.kind === 'changed' && expired.host.state, HOST.INIT);
     const disabled = runHost([[{ kind: 'allocate' }, 0], [{ kind: 'monitoring-started', driverFound: true }, 600],
-      [{ kind: 'enable', enabled: false }, 610], [{ kind: 'monitor-replied', success: true }, 620]]);
-    assert.deepEqual([disabled.state, disabled.lastMonTime], [HOST.DISABLED, 620]);
+      [{ kind: 'enable', enabled: false }, 610], [{ kind: 'monitor-replied', success: true, share: { maxCpu: 400 } }, 620]]);
+    assert.deepEqual([disabled.state, disabled.lastMonTime, disabled.share.maxCpu], [HOST.DISABLED, 620, 400]);
   });
 });
