@@ -30,6 +30,7 @@ export class DriverProcess {
   private exitInfo: DriverExit | undefined;
   private readonly splitter = new LineSplitter();
   private initWaiter: ((line: string | Malformed) => void) | undefined;
+  private spawnError: string | undefined;
 
   constructor(private readonly options: DriverProcessOptions) {}
 
@@ -52,7 +53,7 @@ export class DriverProcess {
     });
     this.child = child;
     this.exited = new Promise<DriverExit>((resolve) => {
-      child.once('error', () => undefined); // spawn failures surface as 'close' too
+      child.once('error', (err) => (this.spawnError = err.message)); // then 'close' follows
       // A grandchild may hold the pipes open after the driver died; don't wait for it.
       child.once('exit', () => setTimeout(() => child.stdout?.destroy(), 100).unref());
       child.once('close', (code, signal) => {
@@ -80,7 +81,7 @@ export class DriverProcess {
       this.write('INIT');
     });
     this.initWaiter = undefined;
-    const failure = initFailure(first, initTimeoutMs);
+    const failure = this.spawnError ? `cannot run ${executable}: ${this.spawnError}` : initFailure(first, initTimeoutMs);
     if (failure !== undefined) {
       await this.kill(0);
       throw new Error(failure);

@@ -144,10 +144,12 @@ read -r _; exit 3`);
 
   it('rejects a driver that answers INIT FAILURE, and fails its requests at once', async () => {
     const exe = tmp.script('refuser', 'read -r _; echo "INIT FAILURE - no hypervisor here"; sleep 5');
-    await withManager({ mads: [{ name: 'refuser', kind: 'im', executable: exe }, dummies[0]] }, async (m, log) => {
+    const mads: MadConfig[] = [{ name: 'refuser', kind: 'im', executable: exe }, dummies[0], { name: 'ghost', kind: 'vmm', executable: 'no_such_driver' }];
+    await withManager({ mads }, async (m, log) => {
       const started = await m.start();
       assert.deepEqual(started.started, ['im_dummy']);
-      assert.deepEqual(started.failed, [{ name: 'refuser', reason: 'driver answered INIT FAILURE: no hypervisor here' }]);
+      assert.deepEqual(started.failed[0], { name: 'refuser', reason: 'driver answered INIT FAILURE: no hypervisor here' });
+      assert.match(started.failed[1].reason, /^cannot run \S+\/bin\/no_such_driver: spawn \S+ ENOENT$/);
       assert.ok(log.has('E', /refuser failed to start/));
       const reply = await m.request('refuser', 'MONITOR', 1, ['h']);
       assert.equal(reply.result, 'FAILURE');
@@ -180,6 +182,21 @@ done`);
       assert.ok(dropped.every((e) => e.message.length < 400));
       assert.deepEqual(logs, [{ kind: 'tm', mad: 'noisy', vid: 2, text: 'still alive' }]);
       assert.equal(m.pids().noisy, pid);
+    });
+  });
+
+  it('publishes a reply that arrives after its timeout as uncorrelated', async () => {
+    const exe = tmp.script('sluggish', `
+read -r _; echo "INIT SUCCESS - -"
+while read -r verb id rest; do sleep 0.4; echo "$verb SUCCESS $id late"; done`);
+    await withManager({ mads: [{ name: 'sluggish', kind: 'im', executable: exe }] }, async (m) => {
+      await m.start();
+      const seen: DriverReply[] = [];
+      m.replies$.subscribe((r) => seen.push(r));
+      const reply = await m.request('sluggish', 'MONITOR', 6, ['h'], { timeoutMs: 50 });
+      assert.deepEqual([reply.result, reply.origin, reply.correlated], ['FAILURE', 'manager', true]);
+      await waitUntil(() => seen.length === 2, 5000, 'late reply');
+      assert.deepEqual([seen[1].result, seen[1].info, seen[1].origin, seen[1].correlated], ['SUCCESS', 'late', 'driver', false]);
     });
   });
 
