@@ -154,10 +154,9 @@ function plain(res: http.ServerResponse, status: number, text: string, extra: ht
  */
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > max * 8) {
-      req.socket.destroy();
-      reject(new Error(`request body of ${declared} bytes refused`));
+    // Not worth draining: answer at once and let the connection close.
+    if (Number(req.headers['content-length'] ?? 0) > max * 8) {
+      resolve('too-large');
       return;
     }
     const chunks: Buffer[] = [];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCode } from '../../../src/events/domain-error.ts';
 import { sessionFromOneAuth, XmlRpcDouble, XmlRpcFaultError } from '../../../src/rpc/client.ts';
@@ -171,5 +172,27 @@ describe('sessionFromOneAuth', () => {
     assert.equal(sessionFromOneAuth('oneadmin:adminpass\n'), ADMIN);
     assert.equal(sessionFromOneAuth('u:pa:ss'), session('u', 'pa:ss'));
     assert.throws(() => sessionFromOneAuth('nocolon'));
+  });
+});
+
+describe('RpcServer against a client announcing a huge body', () => {
+  it('answers a fault without reading it and closes the connection', async () => {
+    const h = await startHarness({ maxBodyBytes: 1024 });
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect(h.server.port, '127.0.0.1', () => {
+          socket.write('POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 100000000\r\n\r\n<methodCall>');
+        });
+        let data = '';
+        socket.on('data', (d) => (data += d));
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+      });
+      assert.match(reply, /^HTTP\/1\.1 200/);
+      assert.match(reply, /Connection: close/i);
+      assert.match(reply, /<name>faultCode<\/name><value><int>-509<\/int>/);
+    } finally {
+      await h.stop();
+    }
   });
 });
