@@ -1,7 +1,7 @@
 import { sessionFromAuth } from './auth.ts';
 import { OneClient, type XmlRpcTransport } from './one-client.ts';
 import type { TableOptions } from './table.ts';
-import { XmlRpcHttpClient } from './xmlrpc-client.ts';
+import { RpcTransport } from './rpc-transport.ts';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:2633/RPC2';
 
@@ -50,7 +50,7 @@ export class CliContext {
   /** Built on first use, so --help and --version never need credentials. */
   get client(): OneClient {
     if (!this.oneClient) {
-      const transport = this.io.transport ?? new XmlRpcHttpClient(this.io.env.ONE_XMLRPC || DEFAULT_ENDPOINT);
+      const transport = this.io.transport ?? new RpcTransport(this.io.env.ONE_XMLRPC || DEFAULT_ENDPOINT);
       this.oneClient = new OneClient(transport, () => sessionFromAuth({ env: this.io.env }));
     }
     return this.oneClient;

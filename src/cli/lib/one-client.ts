@@ -1,5 +1,7 @@
 import { CliError } from './cli-error.ts';
-import type { XmlRpcValue } from './xmlrpc-codec.ts';
+
+/** The XML-RPC values the CLI sends and reads (oned needs no more). */
+export type XmlRpcValue = string | number | boolean | null | XmlRpcValue[] | { [key: string]: XmlRpcValue };
 
 /** Anything that can send one XML-RPC call and hand back its params. */
 export interface XmlRpcTransport {

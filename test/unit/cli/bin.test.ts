@@ -39,7 +39,10 @@ const xmlRpcArray = (...values: string[]) =>
   `<?xml version="1.0"?><methodResponse><params><param><value><array><data>${values.join('')}</data></array></value></param></params></methodResponse>`;
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-/** A stub oned: fails every call as 3.x does, except vmpool.info in the 1.4 shape. */
+/**
+ * A stub oned: fails every call as 3.x does, except vmpool.info (answered
+ * in the 1.4 shape) and host.info (an XML-RPC fault).
+ */
 let server: Server;
 let endpoint = '';
 const bodies: string[] = [];
@@ -50,7 +53,12 @@ before(async () => {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       bodies.push(body);
-      const answer = body.includes('<methodName>one.vmpool.info</methodName>')
+      const fault =
+        '<?xml version="1.0"?><methodResponse><fault><value><struct><member><name>faultCode</name><value><int>-501</int></value></member>' +
+        '<member><name>faultString</name><value><string>no such method</string></value></member></struct></value></fault></methodResponse>';
+      const answer = body.includes('<methodName>one.host.info</methodName>')
+        ? fault
+        : body.includes('<methodName>one.vmpool.info</methodName>')
         ? xmlRpcArray('<value><boolean>1</boolean></value>', `<value><string>${escape(VM_POOL_XML)}</string></value>`)
         : xmlRpcArray('<value><boolean>0</boolean></value>', '<value><string>msg</string></value>', '<value><i4>1024</i4></value>');
       res.writeHead(200, { 'Content-Type': 'text/xml' }).end(answer);
@@ -92,6 +100,11 @@ describe('bin/ scripts', () => {
     assert.deepEqual(run, { code: 255, stdout: '', stderr: 'Error: msg\n' });
     assert.ok(bodies.at(-1)!.includes(`<string>oneadmin:${sha1Hex('opennebula')}</string>`));
     assert.ok(bodies.at(-1)!.includes('<methodName>one.vm.info</methodName>'));
+  });
+
+  it('report an XML-RPC fault with its code', async () => {
+    const run = await runBin('onehost', ['show', '1'], { ONE_AUTH: authFile, ONE_XMLRPC: endpoint });
+    assert.deepEqual(run, { code: 255, stdout: '', stderr: 'Error: one.host.info: no such method (fault -501)\n' });
   });
 
   it('accept the 2-element 1.4 answer', async () => {

@@ -1,6 +1,6 @@
 import type { CliIo } from '../../../src/cli/lib/cli-context.ts';
 import { runTool, type ToolDefinition } from '../../../src/cli/lib/run-tool.ts';
-import type { XmlRpcValue } from '../../../src/cli/lib/xmlrpc-codec.ts';
+import type { XmlRpcValue } from '../../../src/cli/lib/one-client.ts';
 
 /** A method → answer table standing in for oned; it records every call. */
 export type Handler = (...params: XmlRpcValue[]) => XmlRpcValue[];
