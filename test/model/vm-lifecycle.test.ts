@@ -24,9 +24,9 @@ import type { HostTarget, VmCommand, VmState } from '../../src/machines/vm/vm-ty
 import type { VmEvent, VmRequirement } from '../../src/events/vm-events.ts';
 import { ErrorCode } from '../../src/events/domain-error.ts';
 import { allocatedVm, stepVm, type RefVm, type RefVmInput } from './reference/vm-reference-model.ts';
-import { LCM, vmStateName } from './reference/vm-codes.ts';
+import { DM, LCM, vmStateName } from './reference/vm-codes.ts';
 import { chooseVm, resolveMove, vmStepArb, type VmStep } from './support/vm-moves.ts';
-import { expectedRequest } from './support/expected-requests.ts';
+import { expectedRequests, satisfies } from './support/expected-requests.ts';
 import { fcRunParams } from './support/fc-run-params.ts';
 
 const HOSTS: readonly HostTarget[] = [0, 1, 2].map((hid) => ({
@@ -167,19 +167,23 @@ function runScenario(vmCount: number, steps: readonly VmStep[], snapshotAt: numb
       case 'changed': {
         assert.ok(decision.ok && decision.events.length > 0, `expected events, ${where()}`);
         let state = vm.state;
-        const effects: { kind: string; action?: string }[] = [];
+        const effects: Record<string, unknown>[] = [];
         for (const event of decision.events) {
           assert.equal((event as { now?: number }).now, now, `event ${event.type} must carry the command time, ${where()}`);
           const next = vmDecider.evolve(state, event);
-          effects.push(...vmDecider.effects(state, event, next));
+          effects.push(...vmDecider.effects(state, event, next).map((e) => ({ ...e })));
           state = next;
         }
         checkTimesMoveForward(vm.state, state, now, where());
-        const wanted = expectedRequest(vm.model, input, outcome.vm);
-        if (wanted) {
-          assert.ok(effects.some((e) => e.kind === wanted.kind && e.action === wanted.action),
-            `expected a ${wanted.kind} ${wanted.action} request among ${JSON.stringify(effects)}, ${where()}`);
+        for (const wanted of expectedRequests(vm.model, input, outcome.vm, (hid) => HOSTS[hid].hostname)) {
+          assert.ok(effects.some((e) => satisfies(e, wanted)),
+            `expected the request ${JSON.stringify(wanted)} among ${JSON.stringify(effects)}, ${where()}`);
         }
+        // Invariant 4 at the decider level: a VM left waiting on a driver has something to re-issue.
+        const transient = outcome.vm.dm === DM.ACTIVE && outcome.vm.lcm !== LCM.RUNNING && outcome.vm.lcm !== LCM.UNKNOWN;
+        const reconcile = vmDecider.reconcile(state);
+        if (transient) assert.ok(reconcile.length > 0, `reconcile must re-issue something in ${vmStateName(outcome.vm.dm, outcome.vm.lcm)}, ${where()}`);
+        if (outcome.vm.dm !== DM.ACTIVE) assert.deepEqual(reconcile, [], `reconcile of a settled VM must be empty, ${where()}`);
         vm.state = state;
         vm.model = outcome.vm;
         vm.events.push(...decision.events);
