@@ -36,11 +36,3 @@ export interface XmlRpcFault {
 export type MethodResponse =
   | { readonly kind: 'params'; readonly params: readonly XmlRpcValue[] }
   | { readonly kind: 'fault'; readonly fault: XmlRpcFault };
-
-export const isStruct = (v: XmlRpcValue): v is XmlRpcStruct =>
-  typeof v === 'object' &&
-  v !== null &&
-  !Array.isArray(v) &&
-  !(v instanceof Date) &&
-  !(v instanceof Uint8Array) &&
-  !(v instanceof XmlRpcDouble);
