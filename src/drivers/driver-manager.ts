@@ -92,8 +92,10 @@ export class DriverManager {
     };
   }
 
+  /** Configured and not given up on (a driver being restarted still counts). */
   has(mad: string): boolean {
-    return this.slots.has(mad);
+    const state = this.slots.get(mad)?.state;
+    return state !== undefined && state !== 'dead' && state !== 'stopped';
   }
 
   /** Sends `VERB id args…` and resolves with the matching reply (or a made-up FAILURE). */
@@ -106,7 +108,10 @@ export class DriverManager {
     let line: string;
     try {
       // Only hook arguments are free text; anything else with a blank would shift the driver's fields.
-      line = formatRequest(verb, [String(id), ...args], { freeTextLast: verb === 'EXECUTE' });
+      const hook = verb === 'EXECUTE';
+      // Spec §4.7: empty hook arguments travel as a literal `-`.
+      const sent = hook && args.length === 4 && args[3].trim() === '' ? [...args.slice(0, 3), '-'] : args;
+      line = formatRequest(verb, [String(id), ...sent], { freeTextLast: hook });
     } catch (err) {
       return Promise.resolve(fail(message(err)));
     }

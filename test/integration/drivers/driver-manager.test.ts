@@ -153,6 +153,7 @@ read -r _; exit 3`);
       assert.ok(log.has('E', /refuser failed to start/));
       const reply = await m.request('refuser', 'MONITOR', 1, ['h']);
       assert.equal(reply.result, 'FAILURE');
+      assert.deepEqual([m.has('refuser'), m.has('im_dummy'), m.has('nosuch')], [false, true, false]);
       assert.equal((await m.request('nosuch', 'MONITOR', 1, ['h'])).info, 'no driver named nosuch');
       assert.equal((await m.request('im_dummy', 'MONITOR', 1, ['x; touch /tmp/pwned'])).result, 'FAILURE');
     });

@@ -48,7 +48,7 @@ describe('one_hm', () => {
   it('reports the exit code of a failing hook, and a missing command', async () => {
     const failed = await execute(2, 'on_done', 'LOCAL', '/bin/sh', `-c 'echo about to fail; exit 3'`);
     assert.deepEqual([failed.result, failed.info], ['FAILURE', 'on_done exit code 3']);
-    const missing = await execute(2, 'ghost', 'LOCAL', '/no/such/hook', '-');
+    const missing = await execute(2, 'ghost', 'LOCAL', '/no/such/hook', '');
     assert.equal(missing.result, 'FAILURE');
     assert.match(missing.info, /^ghost cannot run \/no\/such\/hook: spawn \/no\/such\/hook ENOENT/);
   });
