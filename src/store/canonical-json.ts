@@ -13,6 +13,11 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
+/** Canonical JSON of an object minus one top-level key, without copying it first. */
+export function canonicalJsonWithout(record: object, omittedKey: string): string {
+  return writeObject(record as Record<string, unknown>, omittedKey);
+}
+
 function write(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
@@ -45,7 +50,7 @@ function writeArray(items: readonly unknown[]): string {
   return out + ']';
 }
 
-function writeObject(record: Record<string, unknown>): string {
+function writeObject(record: Record<string, unknown>, omittedKey?: string): string {
   const keys = Object.keys(record);
   // Default sort order is by UTF-16 code units, which is what we want; never
   // localeCompare, which would change hashes between machines.
@@ -53,6 +58,7 @@ function writeObject(record: Record<string, unknown>): string {
   let out = '{';
   let first = true;
   for (const key of keys) {
+    if (key === omittedKey) continue;
     const text = write(record[key]);
     if (text === undefined) continue;
     out += (first ? '' : ',') + quoteKey(key) + ':' + text;

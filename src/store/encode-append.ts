@@ -1,6 +1,6 @@
 import type { DomainEvent, EventMeta } from '../events/envelope.ts';
 import type { AppendRequest } from '../actors/ports.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson, canonicalJsonWithout } from './canonical-json.ts';
 
 /** One event ready to insert: canonical text plus the object readers will see. */
 export interface EncodedEvent {
@@ -56,10 +56,13 @@ function encodeEvent(stream: string, event: DomainEvent): EncodedEvent {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
     throw new TypeError(`append: stream ${stream}: an event must be an object`);
   }
-  const { type, ...rest } = event as DomainEvent & Record<string, unknown>;
+  const type: unknown = event.type;
   if (typeof type !== 'string' || type.length === 0) {
     throw new TypeError(`append: stream ${stream}: an event needs a non-empty string type`);
   }
-  const data = canonicalJson(rest);
+  if (typeof (event as { toJSON?: unknown }).toJSON === 'function') {
+    throw new TypeError(`append: stream ${stream}: an event must be a plain record, not something with toJSON`);
+  }
+  const data = canonicalJsonWithout(event, 'type');
   return { type, data, event: { type, ...(JSON.parse(data) as object) } };
 }
