@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalJson } from '../../../src/store/canonical-json.ts';
+import { canonicalJson, canonicalJsonWithout } from '../../../src/store/canonical-json.ts';
 
 /** Rebuilds an object with its keys inserted in reverse order, recursively. */
 function reverseKeys(value: unknown): unknown {
@@ -24,6 +24,11 @@ describe('canonicalJson', () => {
   it('follows JSON.stringify for undefined, functions, non-finite numbers, -0 and toJSON', () => {
     const value = { u: undefined, f: () => 1, n: NaN, i: -Infinity, z: -0, a: [undefined, () => 1], d: new Date(0) };
     assert.equal(canonicalJson(value), '{"a":[null,null],"d":"1970-01-01T00:00:00.000Z","i":null,"n":null,"z":0}');
+  });
+
+  it('can leave out one top-level key, as the event log does with type', () => {
+    assert.equal(canonicalJsonWithout({ type: 'VmAllocated', vid: 3, a: { type: 'kept' } }, 'type'), '{"a":{"type":"kept"},"vid":3}');
+    assert.equal(canonicalJsonWithout({ type: 'Empty' }, 'type'), '{}');
   });
 
   it('refuses values JSON cannot hold', () => {
