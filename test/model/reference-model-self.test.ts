@@ -9,7 +9,7 @@ import { allocatedVm, stepVm, type RefVm, type RefVmInput } from './reference/vm
 import { absentHost, stepHost, type RefHost, type RefHostInput } from './reference/host-reference-model.ts';
 import { DM, HOST, LCM, REASON, vmStateName } from './reference/vm-codes.ts';
 
-function run(inputs: readonly RefVmInput[], start: RefVm = allocatedVm()): { vm: RefVm; path: string[] } {
+function run(inputs: readonly RefVmInput[], start: RefVm = allocatedVm(50)): { vm: RefVm; path: string[] } {
   let vm = start;
   const path: string[] = [vmStateName(vm.dm, vm.lcm)];
   inputs.forEach((input, i) => {
@@ -40,6 +40,7 @@ describe('VM reference model follows spec §2.6', () => {
   it('shutdown ends in DONE and frees the host', () => {
     const { vm, path } = run([...toRunning, act('shutdown'), vmm('SHUTDOWN'), tmOk]);
     assert.deepEqual(path.slice(4), ['ACTIVE/SHUTDOWN', 'ACTIVE/EPILOG', 'DONE']);
+    assert.deepEqual([vm.stime, vm.etime], [50, 150]);
     assert.deepEqual(vm.held, []);
     assert.equal(vm.history[0].etime, 150);
   });
@@ -94,7 +95,7 @@ describe('VM reference model follows spec §2.6', () => {
   });
 
   it('rejects and ignores per the §2.3 matrix and §2.4', () => {
-    const pending = allocatedVm();
+    const pending = allocatedVm(50);
     assert.equal(stepVm(pending, act('shutdown'), 1).kind, 'wrong-state');
     assert.equal(stepVm(pending, act('resubmit'), 1).kind, 'noop');
     assert.equal(stepVm(pending, tmOk, 1).kind, 'ignored');

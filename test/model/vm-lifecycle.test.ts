@@ -41,6 +41,8 @@ interface TrackedVm {
   state: VmState;
   readonly events: VmEvent[];
   lastReply?: RefVmInput;
+  /** §4.4: the first word of the last accepted DEPLOY SUCCESS info. */
+  deployId: string;
 }
 
 function toCommand(input: RefVmInput, now: number): VmCommand {
@@ -48,11 +50,14 @@ function toCommand(input: RefVmInput, now: number): VmCommand {
     case 'deploy': return { type: 'Deploy', ...HOSTS[input.hid], now };
     case 'migrate': return { type: 'Migrate', ...HOSTS[input.hid], live: input.live, now };
     case 'action': return { type: 'Act', action: input.action, now };
-    case 'vmm': return { type: 'DriverReplied', driver: 'vmm', verb: input.verb, success: input.success, info: input.success ? 'one-dom' : 'driver error', now };
+    case 'vmm': return { type: 'DriverReplied', driver: 'vmm', verb: input.verb, success: input.success, info: input.success ? `${domainName(now)} started` : '- driver error', now };
     case 'tm': return { type: 'DriverReplied', driver: 'tm', verb: 'TRANSFER', success: input.success, info: input.success ? '' : 'scp failed', now };
     case 'poll': return { type: 'Polled', stateLetter: input.letter, now };
   }
 }
+
+/** Domain names differ per reply so that a stale DEPLOY_ID shows. */
+const domainName = (now: number) => `one-dom-${now}`;
 
 const TIME_FIELDS = ['stime', 'etime', 'pstime', 'petime', 'rstime', 'retime', 'estime', 'eetime'] as const;
 
@@ -60,6 +65,7 @@ const TIME_FIELDS = ['stime', 'etime', 'pstime', 'petime', 'rstime', 'retime', '
 function machineView(s: VmState) {
   return {
     state: vmStateName(s.state, s.lcm),
+    times: [s.stime, s.etime],
     history: s.history.map((h) => ({ seq: h.seq, hid: h.hid, ...Object.fromEntries(TIME_FIELDS.map((f) => [f, h[f]])), reason: h.reason })),
     held: s.heldCapacity.map((c) => c.hid).sort(),
     ...(s.lcm === LCM.BOOT ? { bootVerb: s.bootVerb } : {}),
@@ -68,6 +74,7 @@ function machineView(s: VmState) {
 function modelView(m: RefVm) {
   return {
     state: vmStateName(m.dm, m.lcm),
+    times: [m.stime, m.etime],
     history: m.history.map((h) => ({ seq: h.seq, hid: h.hid, ...Object.fromEntries(TIME_FIELDS.map((f) => [f, h[f]])), reason: h.reason })),
     held: [...m.held].sort(),
     ...(m.lcm === LCM.BOOT ? { bootVerb: m.bootBy } : {}),
@@ -119,8 +126,8 @@ function runScenario(vmCount: number, steps: readonly VmStep[], snapshotAt: numb
     const d = vmDecider.decide(vmDecider.initialState, { type: 'Allocate', vid, uid: 0, name: `vm${vid}`, template: {}, requirement: requirementOf(vid), now });
     assert.ok(d.ok, `allocate vm${vid}`);
     const state = fold(d.events);
-    assert.deepEqual(machineView(state), modelView(allocatedVm()), `vm${vid} right after Allocate`);
-    const vm: TrackedVm = { vid, model: allocatedVm(), state, events: [...d.events] };
+    assert.deepEqual(machineView(state), modelView(allocatedVm(now)), `vm${vid} right after Allocate`);
+    const vm: TrackedVm = { vid, model: allocatedVm(now), state, events: [...d.events], deployId: '' };
     vms.push(vm);
     return vm;
   };
@@ -189,6 +196,11 @@ function runScenario(vmCount: number, steps: readonly VmStep[], snapshotAt: numb
         vm.events.push(...decision.events);
         checkCapacity(vms, where());
         assert.deepEqual(machineView(state), modelView(outcome.vm), `state differs from the model, ${where()}`);
+        if (input.kind === 'vmm' && input.verb === 'DEPLOY' && input.success) vm.deployId = domainName(now);
+        assert.equal(state.deployId, vm.deployId, `DEPLOY_ID, ${where()}`);
+        for (const e of effects) {
+          if (e.kind === 'vmm') assert.equal(e.deployId, vm.deployId, `VMM requests carry the current DEPLOY_ID, ${where()}`);
+        }
       }
     }
   });

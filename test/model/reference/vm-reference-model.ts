@@ -34,6 +34,9 @@ export interface RefRecord {
 export interface RefVm {
   dm: number;
   lcm: number;
+  /** VM start (allocation) and end time; end is set on DONE (except from FAILED) and on FAILED. */
+  stime: number;
+  etime: number;
   history: RefRecord[];
   /** Host ids this VM is counted on (a multiset: the same host may appear twice). */
   held: number[];
@@ -78,7 +81,8 @@ const NOOP: RefOutcome = { kind: 'noop' };
 const IGNORED: RefOutcome = { kind: 'ignored' };
 const WRONG: RefOutcome = { kind: 'wrong-state' };
 
-export const allocatedVm = (): RefVm => ({ dm: DM.PENDING, lcm: LCM.LCM_INIT, history: [], held: [], bootBy: 'DEPLOY' });
+export const allocatedVm = (now: number): RefVm =>
+  ({ dm: DM.PENDING, lcm: LCM.LCM_INIT, stime: now, etime: 0, history: [], held: [], bootBy: 'DEPLOY' });
 
 const isActive = (vm: RefVm, ...lcm: number[]) => vm.dm === DM.ACTIVE && (lcm.length === 0 || lcm.includes(vm.lcm));
 
@@ -99,7 +103,9 @@ function release(vm: RefVm, hid: number): void {
   vm.held.splice(i, 1);
 }
 
-function toDm(vm: RefVm, dm: number): void {
+/** DM state change; DONE and FAILED stamp the VM end time, except FAILED → DONE (§2.3 finalize). */
+function toDm(vm: RefVm, dm: number, now: number): void {
+  if (dm === DM.FAILED || (dm === DM.DONE && vm.dm !== DM.FAILED)) vm.etime = now;
   vm.dm = dm;
   vm.lcm = dm === DM.ACTIVE ? vm.lcm : LCM.LCM_INIT;
 }
@@ -109,7 +115,7 @@ function fail(vm: RefVm, cur: RefRecord, now: number): void {
   cur.etime = now;
   cur.reason = REASON.ERROR;
   release(vm, cur.hid);
-  toDm(vm, DM.FAILED);
+  toDm(vm, DM.FAILED, now);
 }
 
 /** Migration undone (§2.4 DEPLOY_FAILURE in MIGRATE, SAVE_FAILURE in SAVE_MIGRATE). */
@@ -166,10 +172,10 @@ function userAction(vm: RefVm, action: RefAction, now: number): RefOutcome {
       });
     case 'finalize':
       if (vm.dm === DM.DONE) return NOOP;
-      if (vm.dm !== DM.ACTIVE) return changed({ ...vm, dm: DM.DONE, lcm: LCM.LCM_INIT });
+      if (vm.dm !== DM.ACTIVE) return edit(vm, (d) => toDm(d, DM.DONE, now));
       return edit(vm, (d, cur, prev) => {
         cleanup(d, cur, prev, now);
-        toDm(d, DM.DONE);
+        toDm(d, DM.DONE, now);
       });
     case 'resubmit':
       if (vm.dm === DM.PENDING || vm.dm === DM.INIT) return NOOP;
@@ -177,7 +183,7 @@ function userAction(vm: RefVm, action: RefAction, now: number): RefOutcome {
       if (vm.dm !== DM.ACTIVE) return changed({ ...vm, dm: DM.PENDING, lcm: LCM.LCM_INIT });
       return edit(vm, (d, cur, prev) => {
         cleanup(d, cur, prev, now);
-        toDm(d, DM.PENDING);
+        toDm(d, DM.PENDING, now);
       });
   }
 }
@@ -216,7 +222,7 @@ function vmmReply(vm: RefVm, verb: VmmVerb, success: boolean, now: number): RefO
         cur.etime = cur.retime = now;
         cur.reason = REASON.CANCEL;
         release(d, cur.hid);
-        toDm(d, DM.DONE);
+        toDm(d, DM.DONE, now);
       });
     case 'SAVE':
       if (vm.lcm === LCM.SAVE_MIGRATE) {
@@ -241,7 +247,7 @@ function vmmReply(vm: RefVm, verb: VmmVerb, success: boolean, now: number): RefO
         } else {
           cur.etime = now;
           release(d, cur.hid);
-          toDm(d, DM.SUSPENDED);
+          toDm(d, DM.SUSPENDED, now);
         }
       });
   }
@@ -263,7 +269,7 @@ function tmReply(vm: RefVm, success: boolean, now: number): RefOutcome {
       if (!success) return fail(d, cur, now);
       cur.etime = now;
       release(d, cur.hid);
-      toDm(d, d.lcm === LCM.EPILOG ? DM.DONE : DM.STOPPED);
+      toDm(d, d.lcm === LCM.EPILOG ? DM.DONE : DM.STOPPED, now);
     });
   }
   return IGNORED;
@@ -280,7 +286,7 @@ function poll(vm: RefVm, letter: PollLetter, now: number): RefOutcome {
         cur.retime = cur.etime = now;
         cur.reason = REASON.STOP_RESUME;
         release(d, cur.hid);
-        toDm(d, DM.SUSPENDED);
+        toDm(d, DM.SUSPENDED, now);
       });
     case 'e':
       return edit(vm, (d, cur) => {
