@@ -26,6 +26,8 @@ export class XmlRpcFaultError extends Error {
   }
 }
 
+class StaleSocketError extends Error {}
+
 export interface XmlRpcClientOptions {
   /** Per-call timeout in milliseconds (default 120 s, above the 60 s longest one.event.poll wait). */
   readonly timeoutMs?: number;
@@ -50,8 +52,19 @@ export class XmlRpcClient {
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
 
-  call(method: string, params: readonly XmlRpcValue[] = []): Promise<XmlRpcValue> {
+  async call(method: string, params: readonly XmlRpcValue[] = []): Promise<XmlRpcValue> {
     const body = Buffer.from(serializeMethodCall(method, params), 'utf8');
+    try {
+      return await this.post(method, body);
+    } catch (error) {
+      // The server may close an idle kept-alive socket just as we reuse it; the
+      // request never reached it then, so one retry on a fresh socket is safe.
+      if (!(error instanceof StaleSocketError)) throw error;
+      return this.post(method, body);
+    }
+  }
+
+  private post(method: string, body: Buffer): Promise<XmlRpcValue> {
     return new Promise((resolve, reject) => {
       const req = http.request(
         this.url,
@@ -86,7 +99,9 @@ export class XmlRpcClient {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`XML-RPC call ${method} timed out`)));
-      req.on('error', reject);
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        reject(req.reusedSocket && e.code === 'ECONNRESET' ? new StaleSocketError() : e),
+      );
       req.end(body);
     });
   }
