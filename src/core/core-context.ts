@@ -2,6 +2,7 @@ import type { ActorSystem } from '../actors/actor-system.ts';
 import type { Clock, DriverGateway, EventLog, Logger } from '../actors/ports.ts';
 import type { Layout } from '../config/layout.ts';
 import type { OnedConfig } from '../config/oned-config.ts';
+import type { MonitoringStore } from '../store/monitoring-store.ts';
 import type { Template } from '../template/template.ts';
 
 /** Latest VM poll figures (§4.4). Not events: they are samples. */
@@ -25,6 +26,8 @@ export interface CoreContext {
   readonly layout: Layout;
   readonly logger: Logger;
   readonly drivers: DriverGateway;
+  /** Bounded table of monitoring samples (not the truth; survives restarts). */
+  readonly samples: MonitoringStore;
   /** Latest monitoring template per host id (kept out of the log, §5.4). */
   readonly hostTemplates: Map<number, Template>;
   /** Latest poll figures per VM id. */

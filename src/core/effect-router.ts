@@ -99,13 +99,15 @@ export class EffectRouter {
       return values.has(name) && Number.isFinite(n) ? n : old;
     };
     const p = this.ctx.vmPolls.get(vid) ?? { lastPoll: this.ctx.clock.now(), memory: 0, cpu: 0, netTx: 0, netRx: 0 };
-    this.ctx.vmPolls.set(vid, {
+    const figures = {
       lastPoll: p.lastPoll,
       memory: figure('USEDMEMORY', p.memory),
       cpu: figure('USEDCPU', p.cpu),
       netTx: figure('NETTX', p.netTx),
       netRx: figure('NETRX', p.netRx),
-    });
+    };
+    this.ctx.vmPolls.set(vid, figures);
+    this.ctx.samples.record('vm', vid, figures.lastPoll, figures);
     const letter = values.get('STATE');
     if (letter && POLL_LETTERS.has(letter) && letter !== '-') {
       void this.core.vmService.command(vid, { type: 'Polled', stateLetter: letter as 'a', now: this.ctx.clock.now() }, undefined, 'driver:vmm');

@@ -160,6 +160,7 @@ export class HostService {
       const parsed = parseMonitorInfo(info);
       if (parsed.ok) {
         this.ctx.hostTemplates.set(hid, parsed.template);
+        this.ctx.samples.record('host', hid, now, { template: parsed.template });
         command = { type: 'MonitorReplied', success: true, share: parsed.share, now };
       } else {
         command = { type: 'MonitorReplied', success: false, message: parsed.message, now };

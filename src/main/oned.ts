@@ -22,10 +22,12 @@ import { vmDecider } from '../machines/vm/vm-decider.ts';
 import { vnetDecider } from '../machines/vnet/vnet-decider.ts';
 import { hashPassword } from '../rpc/auth.ts';
 import { startRpcServer } from '../rpc/server.ts';
+import { openMonitoringStore } from '../store/monitoring-store.ts';
 import { openEventLog } from '../store/sqlite-event-log.ts';
 import { driverGateway } from './driver-gateway.ts';
 import { FileLogger } from './file-logger.ts';
 import { acquireLock } from './lock-file.ts';
+import { restoreSamples } from './restore-samples.ts';
 import { readCredentials, sha1hex } from './one-auth.ts';
 
 function die(message: string): never {
@@ -67,6 +69,7 @@ const releaseLock = lock.release;
 const logger = new FileLogger(join(layout.log, 'oned.log'), config.debugLevel, layout.var);
 logger.log('ONE', 'I', 'Starting ONE-TS oned');
 const log = openEventLog(join(layout.var, 'one.db'));
+const samples = openMonitoringStore(join(layout.var, 'monitoring.db'));
 const drivers = new DriverManager({
   mads: [
     ...config.imMads.map((m) => ({ ...m, kind: 'im' as const })),
@@ -95,9 +98,11 @@ const ctx: CoreContext = {
   layout,
   logger,
   drivers: driverGateway(drivers),
+  samples,
   hostTemplates: new Map(),
   vmPolls: new Map(),
 };
+restoreSamples(ctx);
 const core = new OneCore(ctx);
 router = new EffectRouter(ctx, core, hostname());
 
@@ -141,6 +146,7 @@ async function shutdown(signal: string): Promise<void> {
   await drivers.stop();
   system.checkpoint();
   log.close();
+  samples.close();
   rmSync(pidFile, { force: true });
   releaseLock();
   logger.log('ONE', 'I', 'All modules finalized, exiting.');
