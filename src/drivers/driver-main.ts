@@ -7,6 +7,8 @@ import { parseDriverArgs, type DriverArgs } from './driver-args.ts';
  * lingering ssh sockets).
  */
 export async function driverMain(build: (args: DriverArgs) => Readonly<Record<string, ActionSpec>>): Promise<never> {
+  // oned went away: nobody is left to read our replies.
+  process.stdout.on('error', () => process.exit(0));
   const parsed = parseDriverArgs(process.argv.slice(2));
   if ('error' in parsed) {
     // Answer INIT with FAILURE so oned logs why this driver was rejected.

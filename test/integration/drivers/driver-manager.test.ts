@@ -201,6 +201,20 @@ while read -r verb id rest; do sleep 0.4; echo "$verb SUCCESS $id late"; done`);
     });
   });
 
+  it('SIGKILLs a driver that ignores FINALIZE and SIGTERM', async () => {
+    const exe = tmp.script('stubborn', `trap '' TERM
+read -r _; echo "INIT SUCCESS - -"
+while true; do read -r -t 0.1 _ || sleep 0.1; done`);
+    const m = new DriverManager({ binDir, env: driverEnv(), mads: [{ name: 'stubborn', kind: 'tm', executable: exe }], stopGraceMs: 200 });
+    await m.start();
+    const pid = m.pids().stubborn;
+    assert.ok(isAlive(pid));
+    const t0 = performance.now();
+    await m.stop();
+    assert.equal(isAlive(pid), false);
+    assert.ok(performance.now() - t0 < 3000);
+  });
+
   it('settles every pending request when stopped', async () => {
     const logger = new MemoryLogger();
     const m = new DriverManager({ binDir, logger, env: driverEnv({ VMM_DUMMY_DELAY_MS: '30000' }), mads: [dummies[1]], stopGraceMs: 500 });
