@@ -86,9 +86,13 @@ describe('DriverManager with the dummy drivers', () => {
     assert.ok(parallel < serialised - 300, `-t 15 took ${parallel} ms vs ${serialised} ms`);
   });
 
-  it('injects failures by VM id', async () => {
-    await withManager({ mads: [dummies[1]], env: driverEnv({ VMM_DUMMY_FAIL_IDS: '13', VMM_DUMMY_FAIL_ACTIONS: 'DEPLOY' }) }, async (m) => {
+  it('injects failures by VM id, by rate and by host name', async () => {
+    const env = driverEnv({ VMM_DUMMY_FAIL_IDS: '13', VMM_DUMMY_FAIL_ACTIONS: 'DEPLOY', TM_DUMMY_FAIL_RATE: '1', IM_DUMMY_FAIL_HOSTS: 'bad1,bad2' });
+    await withManager({ mads: dummies.slice(0, 3), env }, async (m) => {
       await m.start();
+      assert.equal((await m.request('tm_dummy', 'TRANSFER', 1, ['/x.prolog'])).result, 'FAILURE');
+      assert.deepEqual((await m.request('im_dummy', 'MONITOR', 1, ['bad2'])).info, 'Could not monitor host bad2.');
+      assert.equal((await m.request('im_dummy', 'MONITOR', 2, ['good'])).result, 'SUCCESS');
       assert.equal((await m.request('vmm_dummy', 'DEPLOY', 13, ['h', 'f', '-'])).result, 'FAILURE');
       assert.equal((await m.request('vmm_dummy', 'DEPLOY', 14, ['h', 'f', '-'])).result, 'SUCCESS');
       assert.equal((await m.request('vmm_dummy', 'SHUTDOWN', 13, ['h', 'dummy-13', '-'])).result, 'SUCCESS');
