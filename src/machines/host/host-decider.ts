@@ -90,6 +90,7 @@ export function evolveHost(host: Host, event: HostEvent): Host {
     case 'HostMonitorFailed':
       return { ...host, state: unlessDisabled(host, HostState.ERROR), lastMonTime: event.now, errorMessage: event.message };
     case 'HostMonitoringTimedOut': return { ...host, state: HostState.INIT };
+    default: return host; // unknown (newer) event type: never corrupt the state
   }
 }
 

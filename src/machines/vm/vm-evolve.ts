@@ -174,5 +174,8 @@ export function evolveVm(vm: Vm, event: VmEvent): Vm {
       const closed = current(vm, { etime: now, reason: HistoryReason.ERROR });
       return { ...delCapacity(closed, currentHid(vm)), state: VmState.FAILED, lcm: LcmState.LCM_INIT, etime: now };
     }
+    default:
+      // An event type this build does not know (a newer writer): keep the state rather than corrupt it.
+      return vm;
   }
 }

@@ -2,6 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HistoryReason as R, LcmState as L, VmState as S } from '../../../../src/machines/state-codes.ts';
+import { vmDecider } from '../../../../src/machines/vm/vm-decider.ts';
 import { H1, H2, REQ, reach, requests, VmScript } from './vm-fixtures.ts';
 
 const held = (...hids: number[]) => hids.map((hid) => ({ hid, ...REQ }));
@@ -161,5 +162,11 @@ describe('VM typical flows (spec §2.6)', () => {
     vm.act('release');
     assert.equal(vm.state.state, S.PENDING);
     assert.deepEqual([vm.state.history, vm.state.heldCapacity], [[], []]);
+  });
+
+  it('an event type this build does not know leaves the state as it was', () => {
+    const vm = reach.RUNNING();
+    const unknown = { type: 'VmHotplugged', now: 1 } as unknown as Parameters<typeof vmDecider.evolve>[1];
+    assert.equal(vmDecider.evolve(vm.state, unknown), vm.state);
   });
 });
