@@ -2,56 +2,49 @@ import type { ActorSystem } from '../actors/actor-system.ts';
 import { domainError, ErrorCode, type DomainError } from '../events/domain-error.ts';
 import type { DomainEvent } from '../events/envelope.ts';
 import { streams } from '../events/envelope.ts';
-import type { LeasesTaken } from '../events/vnet-events.ts';
-import { formatIpv4, parseIpv4 } from '../machines/vnet/ip.ts';
+import { allocateNicLeases, networksOfNics, releaseNicLeases } from '../machines/vnet/nic-leases.ts';
 import { reviveVnetState, type VnetState } from '../machines/vnet/vnet-state.ts';
 import { replaceAttributeAt } from '../template/template-edit.ts';
-import { isVector, vector, type Template, type VectorAttribute } from '../template/template.ts';
+import { isVector, vector, type Template } from '../template/template.ts';
 
 type Fail = { ok: false; error: DomainError };
-const fail = (code: DomainError['code'], message: string): Fail => ({ ok: false, error: domainError(code, message) });
 
-const sub = (v: VectorAttribute, name: string) => v.pairs.find(([k]) => k === name)?.[1];
-
-/** NIC vectors that name a network, with their position in the template. */
-function networkNics(template: Template): { index: number; nic: VectorAttribute; network: string }[] {
-  const out: { index: number; nic: VectorAttribute; network: string }[] = [];
-  template.attributes.forEach((a, index) => {
-    if (a.name !== 'NIC' || !isVector(a)) return;
-    const network = sub(a, 'NETWORK');
-    if (network !== undefined) out.push({ index, nic: a, network });
-  });
-  return out;
+/** Every NIC of a template with its position, as the pair lists nic-leases.ts works on. */
+function nicsOf(template: Template): { index: number; pairs: readonly (readonly [string, string])[] }[] {
+  return template.attributes.flatMap((a, index) => (a.name === 'NIC' && isVector(a) ? [{ index, pairs: a.pairs }] : []));
 }
 
 /**
- * Leases at VM allocation and at VM end (spec §7.5). Leases live only in the
- * vnet streams' events; taking them is planned inside the same transaction
- * as `VmAllocated`, and releasing them inside the one that moves the VM to
- * DONE, so the lease table is always the fold of the log.
+ * Leases at VM allocation and at VM end (spec §7.5), wired into the actor
+ * system. Leases live only in the vnet streams' events; taking them is
+ * planned inside the same transaction as `VmAllocated`, and releasing them
+ * inside the one that moves the VM to DONE, so the lease table is always the
+ * fold of the log. The lease rules themselves are in machines/vnet/nic-leases.ts.
  */
 export class NetworkLeases {
   constructor(private readonly system: ActorSystem) {}
 
-  private live(nid: number): VnetState | undefined {
+  private byId = (nid: number): VnetState | undefined => {
     const s = reviveVnetState(this.system.get('vnet', nid)?.state);
     return s && !s.deleted ? s : undefined;
-  }
+  };
 
-  byName(name: string): VnetState | undefined {
+  byName = (name: string): VnetState | undefined => {
     for (const actor of this.system.all('vnet')) {
       const s = reviveVnetState(actor.state);
       if (s && !s.deleted && s.name === name) return s;
     }
     return undefined;
-  }
+  };
 
-  /** The vnet streams a new VM's NICs point at, or the first unknown network. */
+  /** The vnet streams a new VM's NICs name (to lock with it), or the first unknown network. */
   streamsForNewVm(template: Template): { ok: true; value: string[] } | Fail {
     const ids = new Set<number>();
-    for (const { network } of networkNics(template)) {
-      const vnet = this.byName(network);
-      if (!vnet) return fail(ErrorCode.NO_EXISTS, `Error getting network ${network}: no such virtual network`);
+    for (const { pairs } of nicsOf(template)) {
+      const name = pairs.find(([k]) => k === 'NETWORK')?.[1];
+      if (name === undefined) continue;
+      const vnet = this.byName(name);
+      if (!vnet) return { ok: false, error: domainError(ErrorCode.ALLOCATE, `Error getting network ${name}`) };
       ids.add(vnet.id);
     }
     return { ok: true, value: [...ids].map(streams.vnet) };
@@ -59,78 +52,26 @@ export class NetworkLeases {
 
   /** The vnet streams a stored VM holds leases in (its rewritten NICs carry VNID). */
   streamsOfVm(template: Template): string[] {
-    const ids = new Set<number>();
-    for (const { nic } of networkNics(template)) {
-      const vnid = Number(sub(nic, 'VNID'));
-      if (Number.isInteger(vnid) && this.live(vnid)) ids.add(vnid);
-    }
-    return [...ids].map(streams.vnet);
+    return networksOfNics(nicsOf(template).map((n) => n.pairs)).filter((nid) => this.byId(nid)).map(streams.vnet);
   }
 
-  /** Takes one lease per network NIC and rewrites those NICs exactly as §7.5 says. */
-  planAllocation(
-    vid: number,
-    uid: number,
-    template: Template,
-    states: ReadonlyMap<string, unknown>,
-  ): { ok: true; template: Template; events: Map<string, readonly DomainEvent[]> } | Fail {
-    const nics = networkNics(template);
-    const perNetwork = new Map<number, { vnet: VnetState; nics: typeof nics }>();
-    for (const entry of nics) {
-      const vnet = this.byName(entry.network);
-      if (!vnet) return fail(ErrorCode.NO_EXISTS, `Error getting network ${entry.network}: no such virtual network`);
-      if (!(vnet.uid === uid || vnet.uid === 0 || uid === 0 || vnet.public)) {
-        return fail(ErrorCode.AUTHORIZATION, `User not authorized to use network ${vnet.name} [${vnet.id}]`);
-      }
-      const group = perNetwork.get(vnet.id) ?? { vnet, nics: [] };
-      group.nics.push(entry);
-      perNetwork.set(vnet.id, group);
-    }
-    const events = new Map<string, readonly DomainEvent[]>();
+  /** Takes one lease per network NIC and rewrites those NICs exactly as §7.5 says. Call with the vnets locked. */
+  planAllocation(vid: number, uid: number, template: Template): { ok: true; template: Template; events: Map<string, readonly DomainEvent[]> } | Fail {
+    const nics = nicsOf(template);
+    const allocation = allocateNicLeases(vid, nics.map((n) => n.pairs), uid, this.byName);
+    if (!allocation.ok) return allocation;
     let rewritten = template;
-    for (const [nid, { vnet, nics: group }] of perNetwork) {
-      const requests: { ip?: number }[] = [];
-      for (const { nic } of group) {
-        const ip = sub(nic, 'IP');
-        if (ip === undefined) requests.push({});
-        else {
-          const parsed = parseIpv4(ip);
-          if (parsed === undefined) return fail(ErrorCode.XML_RPC_API, `Invalid IP ${JSON.stringify(ip)} in NIC for network ${vnet.name}`);
-          requests.push({ ip: parsed });
-        }
-      }
-      const stream = streams.vnet(nid);
-      const decision = this.system.decide('vnet', states.get(stream), { type: 'TakeLeases', vid, requests });
-      if (!decision.ok) return decision;
-      const taken = decision.events.find((e): e is LeasesTaken => e.type === 'LeasesTaken');
-      if (!taken) return fail(ErrorCode.INTERNAL, `Network ${vnet.name} gave no lease`);
-      events.set(stream, decision.events);
-      group.forEach(({ index, nic }, i) => {
-        const lease = taken.leases[i]!;
-        const model = sub(nic, 'MODEL');
-        const pairs: [string, string][] = [
-          ['NETWORK', vnet.name],
-          ['MAC', lease.mac],
-          ['BRIDGE', vnet.bridge],
-          ['VNID', String(nid)],
-          ['IP', formatIpv4(lease.ip)],
-        ];
-        if (model !== undefined) pairs.push(['MODEL', model]);
-        rewritten = replaceAttributeAt(rewritten, index, vector('NIC', pairs));
-      });
-    }
+    nics.forEach(({ index }, i) => (rewritten = replaceAttributeAt(rewritten, index, vector('NIC', allocation.value.nics[i]!))));
+    const events = new Map<string, readonly DomainEvent[]>();
+    for (const [nid, e] of allocation.value.events) events.set(streams.vnet(nid), e);
     return { ok: true, template: rewritten, events };
   }
 
-  /** Releases every lease the VM holds, in the streams locked with it. */
-  planRelease(vid: number, states: ReadonlyMap<string, unknown>): Map<string, readonly DomainEvent[]> {
+  /** Releases every lease the VM holds. Call with the VM's vnets locked. */
+  planRelease(vid: number, template: Template): Map<string, readonly DomainEvent[]> {
+    const nids = networksOfNics(nicsOf(template).map((n) => n.pairs));
     const events = new Map<string, readonly DomainEvent[]>();
-    for (const [stream, state] of states) {
-      if (!stream.startsWith('vnet/') || !reviveVnetState(state as VnetState)) continue;
-      const decision = this.system.decide('vnet', state, { type: 'ReleaseLeases', vid });
-      if (decision.ok && decision.events.length > 0) events.set(stream, decision.events);
-    }
+    for (const [nid, e] of releaseNicLeases(vid, nids, this.byId)) events.set(streams.vnet(nid), e);
     return events;
   }
 }
-

@@ -112,7 +112,7 @@ export class VmService {
     const vmStream = streams.vm(vid);
     const now = this.ctx.clock.now();
     const r = await this.ctx.system.transact([vmStream, streams.hook(vid), ...networkStreams.value], (states): Plan => {
-      const taken = this.leases.planAllocation(vid, callerUid, template, states);
+      const taken = this.leases.planAllocation(vid, callerUid, template);
       if (!taken.ok) return taken;
       template = taken.template;
       const command: VmCommand = { type: 'Allocate', vid, uid: callerUid, name, template, requirement: requirementOf(template), now };
@@ -176,7 +176,7 @@ export class VmService {
     if (decision.events.length === 0) return { ok: true, events };
     const after = this.ctx.system.fold('vm', before, decision.events) as VmState;
     if (before.state !== Dm.DONE && after.state === Dm.DONE) {
-      for (const [stream, released] of this.leases.planRelease(vid, states)) events.set(stream, released);
+      for (const [stream, released] of this.leases.planRelease(vid, before.template as Template)) events.set(stream, released);
     }
     const runs = this.hooks.plan(before, after);
     if (runs.length > 0) {
