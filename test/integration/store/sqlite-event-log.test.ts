@@ -51,6 +51,16 @@ describe('SqliteEventLog', () => {
     log.close();
   });
 
+  it('keeps odd but valid JSON keys, such as "__proto__", as data', async () => {
+    const log = openEventLog(tmp.path());
+    const event = JSON.parse('{"type":"Odd","__proto__":{"x":1},"":0,"constructor":"c"}') as DomainEvent;
+    const [stored] = await log.append([{ stream: 'vm/1', expectedVersion: 0, events: [event] }]);
+    assert.deepStrictEqual(stored!.event, event);
+    assert.deepStrictEqual(log.readStream('vm/1')[0]!.event, event);
+    assert.equal(Object.getPrototypeOf(stored!.event), Object.prototype);
+    log.close();
+  });
+
   it('stamps ts from an injected epoch-seconds Clock', async () => {
     const log = openEventLog(tmp.path(), { clock: { now: () => 1_700_000_000 } });
     const [e] = await log.append([{ stream: 'host/1', expectedVersion: 0, events: [{ type: 'HostAllocated' }] }]);

@@ -7,9 +7,8 @@ import { canonicalJson, canonicalJsonWithout } from '../../../src/store/canonica
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).reverse()) out[key] = reverseKeys((value as Record<string, unknown>)[key]);
-  return out;
+  // fromEntries defines own properties, so a "__proto__" key stays a key.
+  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
 }
 
 describe('canonicalJson', () => {
@@ -24,6 +23,10 @@ describe('canonicalJson', () => {
   it('follows JSON.stringify for undefined, functions, non-finite numbers, -0 and toJSON', () => {
     const value = { u: undefined, f: () => 1, n: NaN, i: -Infinity, z: -0, a: [undefined, () => 1], d: new Date(0) };
     assert.equal(canonicalJson(value), '{"a":[null,null],"d":"1970-01-01T00:00:00.000Z","i":null,"n":null,"z":0}');
+  });
+
+  it('keeps a "__proto__" key as data', () => {
+    assert.equal(canonicalJson(JSON.parse('{"b":1,"__proto__":[2]}')), '{"__proto__":[2],"b":1}');
   });
 
   it('can leave out one top-level key, as the event log does with type', () => {
