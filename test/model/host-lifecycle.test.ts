@@ -21,7 +21,7 @@ import { ErrorCode } from '../../src/events/domain-error.ts';
 import {
   MONITORING_EXPIRE_SECONDS, absentHost, stepHost, type RefHost, type RefHostInput, type RefShare,
 } from './reference/host-reference-model.ts';
-import { hostStateName } from './reference/vm-codes.ts';
+import { HOST, hostStateName } from './reference/vm-codes.ts';
 import { fcRunParams } from './support/fc-run-params.ts';
 
 const BASE_TIME = 1_700_000_000;
@@ -131,9 +131,13 @@ function runScenario(steps: readonly HostStep[], snapshotAt: number): void {
         }
         assert.ok(next.lastMonTime >= state.lastMonTime && next.lastMonTime <= now, `LAST_MON_TIME went from ${state.lastMonTime} to ${next.lastMonTime}, ${where()}`);
         assert.deepEqual(machineView(next), modelView(outcome.host), `host differs from the model, ${where()}`);
-        if (input.kind === 'monitoring-started' && outcome.host.state === 1) {
+        if (input.kind === 'monitoring-started' && outcome.host.state === HOST.MONITORING) {
           assert.ok(effects.some((e) => e.kind === 'im' && e.action === 'MONITOR'), `MONITOR must be sent, ${where()}`);
         }
+        // Invariant 4: a host left MONITORING has its MONITOR re-issued after a restart; others have nothing to redo.
+        const redo = hostDecider.reconcile(next);
+        if (outcome.host.exists && outcome.host.state === HOST.MONITORING) assert.ok(redo.some((e) => e.kind === 'im' && e.action === 'MONITOR'), `reconcile of a MONITORING host, ${where()}`);
+        else assert.deepEqual(redo, [], `reconcile of a host that waits on nothing, ${where()}`);
         state = next;
         model = outcome.host;
         events.push(...decision.events);
