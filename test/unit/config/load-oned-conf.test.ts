@@ -159,7 +159,7 @@ describe('oned.conf validation errors name file:line', () => {
     ['HM_MAD = [ executable = one_hm ]\nHM_MAD = [ executable = one_hm ]', /^oned\.conf:2: HM_MAD: set more than once/],
     ['HM_MAD = [ name = hm ]', /^oned\.conf:1: HM_MAD: EXECUTABLE is required/],
     ['VM_HOOK = [ on = running ]', /^oned\.conf:1: VM_HOOK: COMMAND is required$/],
-    ['VM_HOOK = [ command = /bin/true ]', /^oned\.conf:1: VM_HOOK: ON must be one of CREATE, RUNNING, SHUTDOWN, STOP, DONE, got ""$/],
+    ['VM_HOOK = [ command = /bin/true ]', /^oned\.conf:1: VM_HOOK: ON must be one of CREATE, RUNNING, SHUTDOWN, STOP, DONE, FAILED, got ""$/],
     ['VM_HOOK = [ on = boot, command = /bin/true ]', /^oned\.conf:1: VM_HOOK: ON must be one of/],
     ['VM_HOOK = [ on = done, command = /bin/true, remote = maybe ]', /^oned\.conf:1: VM_HOOK: REMOTE must be yes or no/],
     ['PORT = 2633\nIM_MAD = [ ]', /^oned\.conf:2: syntax error: empty vector attribute IM_MAD at line 2, column 12$/],
