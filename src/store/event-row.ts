@@ -12,8 +12,8 @@ export interface EventRow {
   readonly hash: Buffer;
 }
 
-/** The same row in raw (array) mode, in `COLUMNS` order: cheaper to fetch on replay. */
-export type RawEventRow = [number, string, number, string, string, string | null, number, Buffer];
+/** A replay row in raw (array) mode, in `READ_COLUMNS` order, hash as hex: cheaper to fetch. */
+export type RawEventRow = [number, string, number, string, string, string | null, number, string];
 
 const NO_META: EventMeta = Object.freeze({});
 
@@ -28,6 +28,6 @@ export function rawRowToStoredEvent(row: RawEventRow): StoredEvent {
     event,
     ts,
     meta: meta === null ? NO_META : (JSON.parse(meta) as EventMeta),
-    hash: hash.toString('hex'),
+    hash,
   };
 }
