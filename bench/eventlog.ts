@@ -15,10 +15,23 @@ export interface EventLogWorkload {
   readonly groupedEvents: number;
   readonly groupSize: number;
   readonly replayPage: number;
+  readonly replayPasses: number;
 }
 
-export const FULL_WORKLOAD: EventLogWorkload = { singleCommits: 1000, groupedEvents: 200_000, groupSize: 1000, replayPage: 10_000 };
-export const SMALL_WORKLOAD: EventLogWorkload = { singleCommits: 50, groupedEvents: 5_000, groupSize: 1000, replayPage: 1_000 };
+export const FULL_WORKLOAD: EventLogWorkload = {
+  singleCommits: 1000,
+  groupedEvents: 200_000,
+  groupSize: 1000,
+  replayPage: 10_000,
+  replayPasses: 3,
+};
+export const SMALL_WORKLOAD: EventLogWorkload = {
+  singleCommits: 50,
+  groupedEvents: 5_000,
+  groupSize: 1000,
+  replayPage: 1_000,
+  replayPasses: 1,
+};
 
 /** A VM-ish event, so the JSON size is realistic rather than trivial. */
 const sampleEvent = (i: number) => ({
@@ -88,8 +101,14 @@ export async function runEventLogBench(
       console.error(`single-event durable commits: ${single} events/s`);
       const grouped = await measureGroupedCommits(log, workload.groupedEvents, workload.groupSize);
       console.error(`grouped commits (${workload.groupSize}/tick): ${grouped} events/s, ${log.stats().commits} commits`);
-      const replay = measureReplay(log, workload.replayPage);
-      console.error(`replay: ${replay.events} events at ${replay.eventsPerS} events/s`);
+      // Best of a few passes: a replay pass is short, so one stray scheduling
+      // hiccup on a shared 2-core machine would otherwise decide the figure.
+      let replay = measureReplay(log, workload.replayPage);
+      for (let pass = 1; pass < workload.replayPasses; pass++) {
+        const again = measureReplay(log, workload.replayPage);
+        if (again.eventsPerS > replay.eventsPerS) replay = again;
+      }
+      console.error(`replay: ${replay.events} events at ${replay.eventsPerS} events/s (best of ${workload.replayPasses})`);
       const extra = extraFigures ? await extraFigures(log) : {};
       return {
         append_single_events_per_s: single,
