@@ -142,3 +142,50 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 export { sha1hex };
+
+/** What one CLI run printed and how it exited. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The environment the CLI tools need to reach `one` as oneadmin (spec §10). */
+export function cliEnv(one: Oned, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? one.location,
+    ONE_XMLRPC: `http://127.0.0.1:${one.port}/RPC2`,
+    ONE_AUTH: join(one.location, 'one_auth'),
+    ...extra,
+  };
+}
+
+/** Runs `bin/<tool> args…` against `one` and waits for it to exit (stdin closed, or fed `input`). */
+export function runCli(one: Oned, tool: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(join(REPO, 'bin', tool), [...args], { env: cliEnv(one, options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', (err) => (clearTimeout(timer), fail(err)));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({ code: code ?? (signal ? 128 : -1), stdout, stderr });
+    });
+    child.stdin!.end(options.input ?? '');
+  });
+}
+
+/** Every committed event so far (`one.event.poll` from seq 0, no waiting). */
+export async function allEvents(one: Oned): Promise<{ seq: number; stream: string; event: { type: string } & Record<string, unknown> }[]> {
+  const out: { seq: number; stream: string; event: { type: string } & Record<string, unknown> }[] = [];
+  for (;;) {
+    const after = out.length === 0 ? 0 : out[out.length - 1]!.seq;
+    const batch = JSON.parse(String(await one.ok('one.event.poll', after, 10_000, 0))) as typeof out;
+    out.push(...batch);
+    if (batch.length < 10_000) return out;
+  }
+}
