@@ -189,3 +189,25 @@ export async function allEvents(one: Oned): Promise<{ seq: number; stream: strin
     if (batch.length < 10_000) return out;
   }
 }
+
+/**
+ * Runs a Python script (python3, standard library only) and resolves with
+ * its stdout; rejects with its stderr on a non-zero exit. The child is
+ * killed (by pid) if it outlives `timeoutMs`.
+ */
+export function runPython(script: string, args: readonly string[], timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`python3 ${script} exited ${code ?? signal}: ${stderr}`));
+    });
+  });
+}
