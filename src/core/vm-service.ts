@@ -9,8 +9,9 @@ import type { Result, VmQuery } from '../rpc/core-port.ts';
 import type { VmView } from '../rpc/views.ts';
 import { parseTemplate } from '../template/parse-template.ts';
 import { getFloat, getInt, getSingle } from '../template/template-lookup.ts';
-import { setSingle } from '../template/template-edit.ts';
-import type { Template } from '../template/template.ts';
+import { replaceAttributeAt, setSingle } from '../template/template-edit.ts';
+import { substituteVariables } from '../template/substitute-variables.ts';
+import { isVector, vector, type Template, type VectorAttribute } from '../template/template.ts';
 import { templateToXml } from '../template/template-xml.ts';
 import type { CoreContext } from './core-context.ts';
 import type { HookService } from './hook-service.ts';
@@ -26,6 +27,18 @@ export function requirementOf(template: Template): { cpu: number; mem: number; d
   const hasCpu = getSingle(template, 'CPU') !== undefined;
   if (!hasCpu || memory <= 0) return { cpu: 0, mem: 0, disk: 0 };
   return { cpu: Math.trunc(getFloat(template, 'CPU') * 100), mem: memory * 1024, disk: 0 };
+}
+
+/**
+ * CONTEXT values with their `$` variables expanded (spec §9.2). Done after
+ * the leases are taken, so `$NIC[IP, NETWORK="…"]` sees the leased address.
+ */
+export function withContextResolved(template: Template, otherVm: (vid: number) => Template | undefined): Template {
+  const index = template.attributes.findIndex((a) => a.name === 'CONTEXT' && isVector(a));
+  if (index < 0) return template;
+  const context = template.attributes[index] as VectorAttribute;
+  const resolved = vector('CONTEXT', context.pairs.map(([k, v]) => [k, substituteVariables(v, template, otherVm)] as const));
+  return replaceAttributeAt(template, index, resolved);
 }
 
 /** Virtual machines: allocation with leases, user actions, and the driver replies. */
@@ -114,7 +127,7 @@ export class VmService {
     const r = await this.ctx.system.transact([vmStream, streams.hook(vid), ...networkStreams.value], (states): Plan => {
       const taken = this.leases.planAllocation(vid, callerUid, template);
       if (!taken.ok) return taken;
-      template = taken.template;
+      template = withContextResolved(taken.template, (other) => this.state(other)?.template as Template | undefined);
       const command: VmCommand = { type: 'Allocate', vid, uid: callerUid, name, template, requirement: requirementOf(template), now };
       const planned = this.planVm(vid, states, command);
       if (!planned.ok) return planned;
