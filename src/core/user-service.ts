@@ -31,11 +31,11 @@ export class UserService {
     return this.view(uid)?.name ?? '-';
   }
 
-  async allocate(callerUid: number, name: string, passwordHash: string): Promise<Result<number>> {
+  async allocate(callerUid: number, name: string, passwordHash: string, cause = 'one.user.allocate'): Promise<Result<number>> {
     if (this.byName(name)) return { ok: false, error: domainError(ErrorCode.ALLOCATE, 'Existing user, cannot duplicate') };
     // Ids are last + 1, so the first user ever (the bootstrap) is oneadmin, uid 0.
     const uid = this.ctx.system.reserveId('user');
-    const r = await this.ctx.system.execute('user', uid, { type: 'AllocateUser', uid, name, passwordHash }, { uid: callerUid, cause: 'one.user.allocate' });
+    const r = await this.ctx.system.execute('user', uid, { type: 'AllocateUser', uid, name, passwordHash }, { uid: callerUid, cause });
     return r.ok ? { ok: true, value: uid } : r;
   }
 

@@ -112,7 +112,7 @@ if (!core.userService.hasAdmin()) {
     releaseLock();
     die(creds.message);
   }
-  const r = await core.allocateUser(0, creds.value.user, await hashPassword(sha1hex(creds.value.password)));
+  const r = await core.userService.allocate(0, creds.value.user, await hashPassword(sha1hex(creds.value.password)), 'bootstrap');
   if (!r.ok || r.value !== 0) die(`could not create ${creds.value.user}: ${r.ok ? `got uid ${r.value}` : r.error.message}`);
   logger.log('ONE', 'I', `Bootstrapped ${creds.value.user} as uid 0`);
 }
