@@ -103,6 +103,11 @@ export class SqliteEventLog implements EventLog {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    if (this.closed) {
+      // Appended from a committed$ handler while close() was flushing.
+      for (const pending of batch) pending.reject(new Error('event log is closed'));
+      return;
+    }
 
     const ts = this.nowMs();
     const written = new Map<string, number>();

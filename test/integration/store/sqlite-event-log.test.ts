@@ -242,6 +242,18 @@ describe('SqliteEventLog', () => {
     assert.equal((await pending)[0]!.seq, 1);
   });
 
+  it('rejects, without crashing, an append made by a committed$ handler during close()', async () => {
+    const log = openEventLog(tmp.path());
+    let late: Promise<unknown> | undefined;
+    log.committed$.subscribe(() => {
+      late ??= log.append([{ stream: 'vm/2', expectedVersion: 0, events: [{ type: 'B' }] }]);
+    });
+    const first = log.append([{ stream: 'vm/1', expectedVersion: 0, events: [{ type: 'A' }] }]);
+    log.close();
+    await first;
+    await assert.rejects(late!, /closed/);
+  });
+
   it('turns a UNIQUE violation from an outside writer into a ConcurrencyError', async () => {
     const path = tmp.path();
     const log = openEventLog(path);
