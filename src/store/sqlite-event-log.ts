@@ -119,10 +119,11 @@ export class SqliteEventLog implements EventLog {
     } catch (err) {
       // Not a domain conflict: the disk or the database failed. Nothing of
       // this batch is durable, so every caller hears about it.
+      for (const pending of batch) pending.reject(err);
+      // If even this fails the database is unusable; let that surface.
       if (this.db.inTransaction) this.st.rollback.run();
       this.versions.clear();
       this.loadTip();
-      for (const pending of batch) pending.reject(err);
       return;
     }
 
