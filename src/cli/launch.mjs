@@ -1,15 +1,16 @@
 // Plain JavaScript on purpose: this runs before any TypeScript loader.
 //
 // The bin/ scripts call launch(). It runs a bundle of src/cli (built with
-// esbuild, cached under node_modules/.cache/one-ts/cli) so that a CLI call
-// costs one small file instead of tsx compiling every module: start-up must
-// be cheap enough for shell loops. The bundle is rebuilt when any source it
-// was built from changed (mtime or size); if esbuild is unusable, the
-// sources run through tsx instead. V8's code cache for the bundle is kept
-// next to it (keyed by the bundle's fingerprint, because V8 only checks the
-// source length), which saves most of the compile time of later runs.
+// esbuild) so that a CLI call costs one small file instead of tsx compiling
+// every module: start-up must be cheap enough for shell loops. The bundle
+// is cached under node_modules/.cache/one-ts/cli, or ~/.cache/one-ts/cli
+// when the install is not writable, and rebuilt when any source it was
+// built from changed (mtime or size). V8's code cache for the bundle is
+// kept next to it, keyed by the bundle's fingerprint because V8 itself only
+// checks the source length. If esbuild is unusable, tsx runs the sources.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
@@ -17,19 +18,22 @@ import vm from 'node:vm';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const entry = join(here, 'entry.ts');
-const cacheDir = process.env.ONE_TS_CLI_CACHE || join(root, 'node_modules/.cache/one-ts/cli');
-const bundlePath = join(cacheDir, 'cli.cjs');
-const manifestPath = join(cacheDir, 'inputs.json');
+const cacheDirs = process.env.ONE_TS_CLI_CACHE
+  ? [process.env.ONE_TS_CLI_CACHE]
+  : [join(root, 'node_modules/.cache/one-ts/cli'), join(homedir(), '.cache/one-ts/cli')];
+
+const bundleIn = (dir) => join(dir, 'cli.cjs');
+const manifestIn = (dir) => join(dir, 'inputs.json');
 
 function fingerprint(path) {
   const s = statSync(path);
   return `${s.mtimeMs}:${s.size}`;
 }
 
-function bundleIsFresh() {
+function isFresh(dir) {
   try {
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    if (manifest.bundle !== fingerprint(bundlePath)) return false;
+    const manifest = JSON.parse(readFileSync(manifestIn(dir), 'utf8'));
+    if (manifest.root !== root || manifest.bundle !== fingerprint(bundleIn(dir))) return false;
     for (const [path, print] of Object.entries(manifest.inputs)) {
       if (fingerprint(join(root, path)) !== print) return false;
     }
@@ -39,11 +43,16 @@ function bundleIsFresh() {
   }
 }
 
-async function buildBundle() {
+/** Writes through a unique temporary name, so concurrent calls never see half a file. */
+function writeAtomically(path, data) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+async function build(dir) {
   const esbuild = await import('esbuild');
-  mkdirSync(cacheDir, { recursive: true });
-  // Unique temporary names, then rename: concurrent CLI calls never see half a file.
-  const tmp = `${bundlePath}.${process.pid}.tmp`;
+  mkdirSync(dir, { recursive: true });
   const result = esbuild.buildSync({
     absWorkingDir: root,
     entryPoints: [entry],
@@ -51,7 +60,8 @@ async function buildBundle() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    outfile: tmp,
+    write: false,
+    outfile: bundleIn(dir),
     metafile: true,
     logLevel: 'silent',
     legalComments: 'none',
@@ -60,18 +70,17 @@ async function buildBundle() {
   for (const path of Object.keys(result.metafile.inputs)) {
     if (!path.includes('node_modules/')) inputs[path] = fingerprint(join(root, path));
   }
-  renameSync(tmp, bundlePath);
-  for (const old of readdirSync(cacheDir)) {
-    if (old.endsWith('.v8cache')) rmSync(join(cacheDir, old), { force: true });
+  writeAtomically(bundleIn(dir), result.outputFiles[0].contents);
+  for (const old of readdirSync(dir)) {
+    if (old.endsWith('.v8cache')) rmSync(join(dir, old), { force: true });
   }
-  const manifestTmp = `${manifestPath}.${process.pid}.tmp`;
-  writeFileSync(manifestTmp, JSON.stringify({ bundle: fingerprint(bundlePath), inputs }));
-  renameSync(manifestTmp, manifestPath);
+  writeAtomically(manifestIn(dir), JSON.stringify({ root, bundle: fingerprint(bundleIn(dir)), inputs }));
 }
 
 /** Runs the CommonJS bundle through vm.Script so that V8's code cache applies. */
-function runBundle() {
-  const codeCachePath = join(cacheDir, `cli.${fingerprint(bundlePath).replace(/[^0-9]/g, '_')}.v8cache`);
+function run(dir) {
+  const bundlePath = bundleIn(dir);
+  const codeCachePath = join(dir, `cli.${fingerprint(bundlePath).replace(/[^0-9]/g, '_')}.v8cache`);
   let cachedData;
   try {
     cachedData = readFileSync(codeCachePath);
@@ -84,16 +93,14 @@ function runBundle() {
     cachedData,
   });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(bundlePath), module, bundlePath, cacheDir);
+  script.runInThisContext()(module.exports, createRequire(bundlePath), module, bundlePath, dir);
   if (!cachedData || script.cachedDataRejected) {
     // Written at exit so that the cache also holds the functions this run compiled.
     process.once('exit', () => {
       try {
-        const tmp = `${codeCachePath}.${process.pid}.tmp`;
-        writeFileSync(tmp, script.createCachedData());
-        renameSync(tmp, codeCachePath);
+        writeAtomically(codeCachePath, script.createCachedData());
       } catch {
-        // A read-only cache directory only costs speed.
+        // An unwritable cache only costs speed.
       }
     });
   }
@@ -102,11 +109,15 @@ function runBundle() {
 
 async function loadCli() {
   if (process.env.ONE_TS_CLI_NO_BUNDLE !== '1') {
-    try {
-      if (!bundleIsFresh()) await buildBundle();
-      return runBundle();
-    } catch (err) {
-      if (process.env.ONE_TS_CLI_DEBUG) process.stderr.write(`bundle unusable, using tsx: ${err}\n`);
+    const fresh = cacheDirs.find(isFresh);
+    if (fresh) return run(fresh);
+    for (const dir of cacheDirs) {
+      try {
+        await build(dir);
+        return run(dir);
+      } catch (err) {
+        if (process.env.ONE_TS_CLI_DEBUG) process.stderr.write(`no CLI bundle in ${dir}: ${err}\n`);
+      }
     }
   }
   const { register } = await import('tsx/esm/api');
