@@ -17,6 +17,8 @@ export interface EventLogOptions {
   readonly nowMs?: () => number;
   /** Events per page while follow() catches up. */
   readonly followPageSize?: number;
+  /** How long a commit waits for another connection's write lock. */
+  readonly busyTimeoutMs?: number;
 }
 
 /** Counters that let tests and benches see how appends were batched. */
@@ -43,7 +45,7 @@ export function openEventLog(path: string, options: EventLogOptions = {}): Sqlit
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     db.exec(EVENT_LOG_DDL);
   } catch (err) {
     db.close();

@@ -254,6 +254,27 @@ describe('SqliteEventLog', () => {
     await assert.rejects(late!, /closed/);
   });
 
+  it('fails the whole group, writing nothing, when the database cannot commit; then recovers', async () => {
+    const path = tmp.path();
+    const log = openEventLog(path, { busyTimeoutMs: 10 });
+    await log.append([{ stream: 'vm/1', expectedVersion: 0, events: [{ type: 'A' }] }]);
+    const locker = new Database(path);
+    locker.exec('BEGIN IMMEDIATE');
+    const blocked = [
+      log.append([{ stream: 'vm/1', expectedVersion: 1, events: [{ type: 'B' }] }]),
+      log.append([{ stream: 'vm/2', expectedVersion: 0, events: [{ type: 'C' }, { type: 'D' }] }]),
+    ];
+    for (const attempt of blocked) await assert.rejects(attempt, (err: unknown) => (err as { code?: string }).code === 'SQLITE_BUSY');
+    locker.exec('ROLLBACK');
+    locker.close();
+    assert.equal(log.lastSeq(), 1);
+    assert.equal(log.streamVersion('vm/2'), 0);
+    const [b] = await log.append([{ stream: 'vm/1', expectedVersion: 1, events: [{ type: 'B' }] }]);
+    assert.equal(b!.seq, 2);
+    assert.deepEqual(log.verify(), { ok: true, events: 2 });
+    log.close();
+  });
+
   it('turns a UNIQUE violation from an outside writer into a ConcurrencyError', async () => {
     const path = tmp.path();
     const log = openEventLog(path);
