@@ -1,0 +1,155 @@
+/**
+ * XML-RPC API figures against a real oned (dummy drivers, no hosts, so
+ * nothing but the bench moves): `one.vm.info` calls/s with 1, 4 and 16
+ * keep-alive clients, `one.system.version` calls/s, `one.vmpool.info`
+ * latency with 10k and 100k VMs, how fast the VMs went in, oned's RSS with
+ * them loaded, and CLI start-up (`bin/onevm --version`).
+ * Targets: ≥ 2,000 vm.info/s, vmpool.info of 10k < 200 ms, CLI < 300 ms.
+ *
+ *   node --import tsx bench/api.ts [--small]
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XmlRpcClient, type XmlRpcValue } from '../src/rpc/client.ts';
+import { Oned, REPO } from '../test/helpers/oned-harness.ts';
+import { isSmallRun, perSecond, printReport } from './lib/report.ts';
+
+const small = isSmallRun();
+const POOL_SIZES = small ? [100, 200] : [10_000, 100_000];
+const WINDOW_MS = small ? 300 : 3_000;
+const POOL_SAMPLES = small ? 3 : [11, 5];
+const CLI_RUNS = small ? 3 : 10;
+const ALLOCATE_IN_FLIGHT = 64;
+
+const progress = (line: string) => process.stderr.write(`[api bench] ${line}\n`);
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+function expectOk(method: string, answer: XmlRpcValue): XmlRpcValue {
+  const [ok, value, code] = answer as [boolean, XmlRpcValue, number];
+  if (!ok) throw new Error(`${method} failed (${code}): ${String(value)}`);
+  return value;
+}
+
+/**
+ * `clients` keep-alive clients (one socket each), each calling back to back
+ * for WINDOW_MS; answers are checked so a failing call cannot look fast.
+ */
+async function callsPerSecond(one: Oned, clients: number, method: string, params: (i: number) => XmlRpcValue[]): Promise<number> {
+  const pool = Array.from({ length: clients }, () => new XmlRpcClient(`http://127.0.0.1:${one.port}/RPC2`, { maxSockets: 1 }));
+  try {
+    // Warm-up: sockets open, sessions cached, JIT settled a little.
+    await Promise.all(pool.map(async (c) => { for (let i = 0; i < 20; i++) expectOk(method, await c.call(method, [one.session, ...params(i)])); }));
+    let calls = 0;
+    const started = performance.now();
+    const deadline = started + WINDOW_MS;
+    await Promise.all(
+      pool.map(async (c, k) => {
+        for (let i = k; performance.now() < deadline; i += clients) {
+          expectOk(method, await c.call(method, [one.session, ...params(i)]));
+          calls++;
+        }
+      }),
+    );
+    return perSecond(calls, performance.now() - started);
+  } finally {
+    for (const c of pool) c.close();
+  }
+}
+
+/** Allocates VMs until there are `total`, ALLOCATE_IN_FLIGHT calls at a time; returns the elapsed ms. */
+async function allocateUpTo(one: Oned, from: number, total: number): Promise<number> {
+  const client = new XmlRpcClient(`http://127.0.0.1:${one.port}/RPC2`, { maxSockets: ALLOCATE_IN_FLIGHT, timeoutMs: 300_000 });
+  const started = performance.now();
+  let next = from;
+  try {
+    await Promise.all(
+      Array.from({ length: ALLOCATE_IN_FLIGHT }, async () => {
+        while (next < total) {
+          const i = next++;
+          expectOk('one.vm.allocate', await client.call('one.vm.allocate', [one.session, `NAME = bench${i}\nCPU = 0.1\nMEMORY = 64`]));
+          if (i % 10_000 === 9_999) progress(`${i + 1} VMs allocated`);
+        }
+      }),
+    );
+    return performance.now() - started;
+  } finally {
+    client.close();
+  }
+}
+
+/** Round-trip latency of `one.vmpool.info(-2)`, parse of the answer included; p50 over `samples`. */
+async function poolInfoMs(one: Oned, expectVms: number, samples: number): Promise<number> {
+  const client = new XmlRpcClient(`http://127.0.0.1:${one.port}/RPC2`, { maxSockets: 1, timeoutMs: 300_000 });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      const started = performance.now();
+      const xml = String(expectOk('one.vmpool.info', await client.call('one.vmpool.info', [one.session, -2])));
+      times.push(performance.now() - started);
+      if (i === 0 && !xml.includes(`<VM><ID>${expectVms - 1}</ID>`, xml.length - 4096)) {
+        throw new Error(`one.vmpool.info did not end with VM ${expectVms - 1}`);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return round1(median(times));
+}
+
+function rssMbOf(pid: number): number {
+  const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  return round1(kb / 1024);
+}
+
+function cliStartMs(): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) =>
+    execFile(join(REPO, 'bin', 'onevm'), ['--version'], (err) => (err ? reject(err) : resolve(performance.now() - started))),
+  );
+}
+
+const one = await Oned.start({ env: process.env.ONED_NODE_OPTIONS ? { NODE_OPTIONS: process.env.ONED_NODE_OPTIONS } : {} });
+const figures: Record<string, number> = {};
+try {
+  const pid = one.process.pid!;
+  figures.rss_mb_empty = rssMbOf(pid);
+  figures.system_version_calls_per_s_c1 = await callsPerSecond(one, 1, 'one.system.version', () => []);
+  figures.system_version_calls_per_s_c16 = await callsPerSecond(one, 16, 'one.system.version', () => []);
+
+  let loaded = 0;
+  for (const [k, size] of POOL_SIZES.entries()) {
+    const ms = await allocateUpTo(one, loaded, size);
+    figures[`allocate_to_${size}_vms_s`] = round1(ms / 1000);
+    figures[`allocate_to_${size}_vms_calls_per_s`] = perSecond(size - loaded, ms);
+    progress(`${size} VMs in ${round1(ms / 1000)} s`);
+    loaded = size;
+    const samples = Array.isArray(POOL_SAMPLES) ? POOL_SAMPLES[k]! : POOL_SAMPLES;
+    figures[`vmpool_info_${size}_ms_p50`] = await poolInfoMs(one, size, samples);
+    progress(`vmpool.info of ${size}: ${figures[`vmpool_info_${size}_ms_p50`]} ms p50`);
+    if (k === 0) {
+      // vm.info over the first pool, spread over its VMs.
+      for (const c of [1, 4, 16]) {
+        figures[`vm_info_calls_per_s_c${c}`] = await callsPerSecond(one, c, 'one.vm.info', (i) => [(i * 7919) % size]);
+        progress(`vm.info c${c}: ${figures[`vm_info_calls_per_s_c${c}`]}/s`);
+      }
+    }
+  }
+  const largest = POOL_SIZES[POOL_SIZES.length - 1]!;
+  figures[`vm_info_calls_per_s_c16_${largest}_vms`] = await callsPerSecond(one, 16, 'one.vm.info', (i) => [(i * 7919) % largest]);
+  figures[`rss_mb_${largest}_vms`] = rssMbOf(pid);
+
+  const cli: number[] = [];
+  for (let i = 0; i < CLI_RUNS + 1; i++) cli.push(await cliStartMs());
+  figures.onevm_version_ms_p50 = round1(median(cli.slice(1))); // the first run may build the CLI bundle
+} finally {
+  await one.stop();
+  one.remove();
+}
+
+printReport('api', { pool_sizes: POOL_SIZES, window_ms: WINDOW_MS, allocate_in_flight: ALLOCATE_IN_FLIGHT, cli_runs: CLI_RUNS }, figures);
