@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -125,6 +125,7 @@ describe('bin/ scripts', () => {
     const builtAt = statSync(join(cache, 'cli.cjs')).mtimeMs;
     await runBin('onevnet', ['--version'], {});
     assert.equal(statSync(join(cache, 'cli.cjs')).mtimeMs, builtAt, 'a fresh bundle is reused');
+    assert.equal(readdirSync(cache).filter((f) => f.endsWith('.v8cache')).length, 1, 'V8 code cache written');
     manifest.inputs['src/cli/onevm.ts'] = '0:0';
     writeFileSync(manifestPath, JSON.stringify(manifest));
     const run = await runBin('onevnet', ['--version'], {});
