@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openEventLog, type SqliteEventLog } from '../src/store/sqlite-event-log.ts';
 import { isSmallRun, perSecond, printReport, rssMb } from './lib/report.ts';
+import { measureRebuild } from './lib/rebuild-vms.ts';
 
 export interface EventLogWorkload {
   readonly singleCommits: number;
@@ -127,6 +128,14 @@ export async function runEventLogBench(
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const workload = isSmallRun() ? SMALL_WORKLOAD : FULL_WORKLOAD;
-  const figures = await runEventLogBench(workload);
-  printReport('eventlog', { ...workload }, figures);
+  const rebuildVms = isSmallRun() ? 2_000 : 100_000;
+  const figures = await runEventLogBench(workload, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'one-ts-bench-rebuild-'));
+    try {
+      return await measureRebuild(join(dir, 'one.db'), rebuildVms);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  printReport('eventlog', { ...workload, rebuildVms }, figures);
 }

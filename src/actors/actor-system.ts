@@ -4,7 +4,7 @@ import { parseStream, streams } from '../events/envelope.ts';
 import type { Decider } from '../machines/decider.ts';
 import { EntityActor } from './entity-actor.ts';
 import { runExclusive } from './mailbox.ts';
-import type { AppendRequest, EventLog } from './ports.ts';
+import type { AppendRequest, EventLog, ReplayedEvent } from './ports.ts';
 
 // The runtime treats every decider alike; the concrete types live with each kind.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -185,20 +185,29 @@ export class ActorSystem {
       after = checkpoint.state.seq;
     }
     let folded = 0;
-    for (;;) {
-      const page = this.log.readAll(after, pageSize);
-      if (page.length === 0) break;
-      for (const stored of page) {
-        after = stored.seq;
-        const actor = this.actors.get(stored.stream) ?? this.adopt(stored.stream);
-        if (!actor || stored.version <= actor.version) continue;
-        actor.replay([stored.event]);
-        folded++;
-      }
+    for (const stored of this.eventsAfter(after, pageSize)) {
+      const actor = this.actors.get(stored.stream) ?? this.adopt(stored.stream);
+      if (!actor || stored.version <= actor.version) continue;
+      actor.replayOne(stored.event);
+      folded++;
     }
     for (const actor of this.actors.values()) actor.sinceSnapshot = 0;
     this.dropDeleted();
     return { events: folded, actors: this.actors.size };
+  }
+
+  /** The store's streaming replay when it has one, else readAll page by page. */
+  private *eventsAfter(afterSeq: number, pageSize: number): Iterable<ReplayedEvent> {
+    if (this.log.replay) {
+      yield* this.log.replay(afterSeq);
+      return;
+    }
+    for (let after = afterSeq; ; ) {
+      const page = this.log.readAll(after, pageSize);
+      if (page.length === 0) return;
+      yield* page;
+      after = page[page.length - 1]!.seq;
+    }
   }
 
   private adopt(stream: string): AnyActor | undefined {

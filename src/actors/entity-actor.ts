@@ -34,10 +34,9 @@ export class EntityActor<S, C, E extends DomainEvent, F> {
     return effects;
   }
 
-  /** Folds events during rehydration: no effects, nothing to run. */
-  replay(events: readonly E[]): void {
-    for (const event of events) this.state = this.decider.evolve(this.state, event);
-    this.version += events.length;
-    this.sinceSnapshot += events.length;
+  /** Folds one stored event during rehydration: no effects, nothing to run. */
+  replayOne(event: E): void {
+    this.state = this.decider.evolve(this.state, event);
+    this.version++;
   }
 }

@@ -10,11 +10,14 @@ export interface AppendRequest {
   readonly events: readonly DomainEvent[];
 }
 
-export class ConcurrencyError extends Error {
-  constructor(readonly stream: string, readonly expected: number, readonly actual: number) {
-    super(`stream ${stream}: expected version ${expected}, found ${actual}`);
-    this.name = 'ConcurrencyError';
-  }
+export { ConcurrencyError } from '../events/concurrency-error.ts';
+
+/** What a start-up fold needs of a stored event. */
+export interface ReplayedEvent {
+  readonly seq: number;
+  readonly stream: string;
+  readonly version: number;
+  readonly event: DomainEvent;
 }
 
 export interface Snapshot<S = unknown> {
@@ -44,6 +47,8 @@ export interface EventLog {
   saveSnapshots?(snapshots: readonly Snapshot[]): void;
   /** Every stored snapshot, for a fast start-up. Optional: without it start-up folds the whole log. */
   listSnapshots?(): Iterable<Snapshot>;
+  /** Streams every event after `afterSeq` for a start-up fold. Optional: falls back to paging readAll. */
+  replay?(afterSeq: number): Iterable<ReplayedEvent>;
   /** Walks the whole hash chain; returns the first bad seq, or undefined. */
   verify(): { ok: true; events: number } | { ok: false; seq: number; reason: string };
   close(): void;

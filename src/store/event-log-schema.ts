@@ -55,6 +55,9 @@ export function prepareEventLogStatements(db: Database.Database) {
         'ON CONFLICT (stream) DO UPDATE SET version = excluded.version, state = excluded.state',
     ),
     loadSnapshot: db.prepare('SELECT stream, version, state FROM snapshots WHERE stream = ?'),
+    listSnapshots: db.prepare('SELECT stream, version, state FROM snapshots').raw(),
+    // Start-up fold: only what evolve needs, no meta, no hash.
+    replay: db.prepare('SELECT seq, stream, version, type, data FROM events WHERE seq > ? ORDER BY seq').raw(),
   };
 }
 

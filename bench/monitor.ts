@@ -1,0 +1,253 @@
+/**
+ * Host monitoring through the real oned with the im_dummy driver (spec §5.2, §4.6).
+ *   node --import tsx bench/monitor.ts [--small]
+ * Human-readable lines go to stderr; the last stdout line is the JSON report.
+ *
+ * Phase 1, HOST_MONITORING_INTERVAL = 10: allocate the hosts over XML-RPC
+ * (concurrently), let every host be monitored once, then measure for a
+ * window: host updates ingested per second, monitoring lag, oned CPU and RSS.
+ * With N hosts and a 10 s interval the demand is only N/10 updates/s, so
+ * phase 2 restarts the same oned on the same log with an interval of 1 s,
+ * which asks for N updates/s: what it ingests then is its capacity.
+ *
+ * Updates are counted by following `one.event.poll` (HostMonitored events,
+ * i.e. committed, as a scheduler would see them). The lag of one update is
+ * the gap between two committed results of the same host minus the interval:
+ * how late that monitoring came.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XmlRpcClient } from '../src/rpc/client.ts';
+import { makeLocation, Oned } from '../test/helpers/oned-harness.ts';
+import { isSmallRun, perSecond, printReport } from './lib/report.ts';
+
+const small = isSmallRun();
+const hostCount = small ? 200 : 10_000;
+const windowS = small ? 3 : 30;
+/** --small shortens the interval too, so that its window still sees whole rounds. */
+const interval = small ? 2 : 10;
+const saturationInterval = 1;
+const allocateConcurrency = 32;
+const clockTicks = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function onedConf(monitoringInterval: number): string {
+  return `
+HOST_MONITORING_INTERVAL = ${monitoringInterval}
+MONITORING_CONCURRENCY = ${hostCount * 2}
+VM_POLLING_INTERVAL = 300
+PORT = 1
+LISTEN_ADDRESS = 127.0.0.1
+DEBUG_LEVEL = 1
+DRIVER_TIMEOUT = 120
+IM_MAD = [ name = "im_dummy", executable = "one_im_dummy", arguments = "" ]
+VM_MAD = [ name = "vmm_dummy", executable = "one_vmm_dummy", type = "dummy" ]
+TM_MAD = [ name = "tm_dummy", executable = "one_tm_dummy", arguments = "" ]
+`;
+}
+
+/** Follows the committed event feed and keeps what the figures need. */
+class MonitoringFeed {
+  private after = 0;
+  private stopped = false;
+  private done: Promise<void> | undefined;
+  private readonly lastResultMs = new Map<string, number>();
+  private currentInterval = interval;
+  updates = 0;
+  failures = 0;
+  lags: number[] = [];
+  recording = false;
+  readonly everMonitored = new Set<string>();
+
+  constructor(private client: XmlRpcClient, private readonly session: string) {}
+
+  start(client = this.client, monitoringInterval = this.currentInterval): void {
+    this.client = client;
+    this.currentInterval = monitoringInterval;
+    this.stopped = false;
+    this.done = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.done;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let batch: { seq: number; stream: string; ts: number; event: { type: string } }[];
+      try {
+        const [ok, value] = (await this.client.call('one.event.poll', [this.session, this.after, 10_000, 300])) as [boolean, string];
+        if (!ok) throw new Error(value);
+        batch = JSON.parse(value);
+      } catch (err) {
+        if (this.stopped) return;
+        throw err;
+      }
+      for (const { stream, ts, event } of batch) {
+        const monitored = event.type === 'HostMonitored';
+        if (!monitored && event.type !== 'HostMonitorFailed') continue;
+        if (monitored) this.updates++;
+        else this.failures++;
+        this.everMonitored.add(stream);
+        const previous = this.lastResultMs.get(stream);
+        if (this.recording && previous !== undefined) this.lags.push((ts - previous) / 1000 - this.currentInterval);
+        this.lastResultMs.set(stream, ts);
+      }
+      if (batch.length > 0) this.after = batch[batch.length - 1]!.seq;
+    }
+  }
+}
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks; // utime, stime
+}
+
+function statusKb(pid: number, key: 'VmRSS' | 'VmHWM'): number {
+  return Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+}
+
+function imDriverPid(onedPid: number): number | undefined {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(onedPid)], { encoding: 'utf8' });
+  const line = out.split('\n').find((l) => l.includes('im_dummy/main.ts'));
+  return line ? Number(line.trim().split(/\s+/)[0]) : undefined;
+}
+
+/** -1 when there is nothing to rank (JSON has no NaN). */
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted.length === 0 ? -1 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function allocateHosts(one: Oned): Promise<number> {
+  const start = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < hostCount) {
+      const i = next++;
+      await one.ok('one.host.allocate', `host-${String(i).padStart(5, '0')}`, 'im_dummy', 'vmm_dummy', 'tm_dummy');
+    }
+  };
+  await Promise.all(Array.from({ length: allocateConcurrency }, worker));
+  return performance.now() - start;
+}
+
+async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+interface WindowFigures {
+  updatesPerS: number;
+  failures: number;
+  lagP50: number;
+  lagP99: number;
+  lagMax: number;
+  onedCpuPct: number;
+  driverCpuPct: number;
+  rssMb: number;
+}
+
+/** Measures one window on a warmed-up oned. */
+async function measureWindow(one: Oned, feed: MonitoringFeed): Promise<WindowFigures> {
+  const pid = one.process.pid!;
+  const driver = imDriverPid(pid);
+  const updates0 = feed.updates;
+  const failures0 = feed.failures;
+  const cpu0 = cpuSeconds(pid);
+  const driverCpu0 = driver ? cpuSeconds(driver) : 0;
+  feed.lags = [];
+  feed.recording = true;
+  const t0 = performance.now();
+  await sleep(windowS * 1000);
+  const elapsedMs = performance.now() - t0;
+  feed.recording = false;
+  const lags = [...feed.lags].sort((a, b) => a - b);
+  return {
+    updatesPerS: perSecond(feed.updates - updates0, elapsedMs),
+    failures: feed.failures - failures0,
+    lagP50: round(percentile(lags, 50)),
+    lagP99: round(percentile(lags, 99)),
+    lagMax: round(lags.at(-1) ?? -1),
+    onedCpuPct: round(((cpuSeconds(pid) - cpu0) / (elapsedMs / 1000)) * 100, 1),
+    driverCpuPct: driver ? round(((cpuSeconds(driver) - driverCpu0) / (elapsedMs / 1000)) * 100, 1) : -1,
+    rssMb: round(statusKb(pid, 'VmRSS') / 1024, 1),
+  };
+}
+
+/** How overdue hosts are right now, as one.hostpool.info shows them; also times the call. */
+async function poolSample(one: Oned, monitoringInterval: number): Promise<{ ms: number; overdueP99: number }> {
+  const t0 = performance.now();
+  const xml = String(await one.ok('one.hostpool.info'));
+  const ms = performance.now() - t0;
+  const now = Date.now() / 1000;
+  const overdue = [...xml.matchAll(/<LAST_MON_TIME>(\d+)<\/LAST_MON_TIME>/g)]
+    .map((m) => Math.max(0, now - Number(m[1]) - monitoringInterval))
+    .sort((a, b) => a - b);
+  return { ms: round(ms, 1), overdueP99: round(percentile(overdue, 99)) };
+}
+
+const location = makeLocation(onedConf(interval));
+let one = await Oned.start({ location });
+let feedClient = new XmlRpcClient(`http://127.0.0.1:${one.port}/RPC2`, { timeoutMs: 60_000, maxSockets: 1 });
+const feed = new MonitoringFeed(feedClient, one.session);
+try {
+  feed.start();
+  say(`monitor bench: ${hostCount} hosts, interval ${interval} s, window ${windowS} s, oned pid ${one.process.pid}`);
+  const allocMs = await allocateHosts(one);
+  say(`allocated ${hostCount} hosts in ${round(allocMs / 1000)} s`);
+  await waitUntil('every host monitored once', () => feed.everMonitored.size >= hostCount, (interval * 3 + 60) * 1000);
+  const steady = await measureWindow(one, feed);
+  const pool = await poolSample(one, interval);
+  say(`interval ${interval}: ${JSON.stringify(steady)} hostpool.info ${pool.ms} ms, overdue p99 ${pool.overdueP99} s`);
+
+  // Phase 2: same log, interval 1 s → demand of hostCount updates/s.
+  await feed.stop();
+  await one.stop();
+  feedClient.close();
+  const confPath = join(location, 'etc', 'oned.conf');
+  writeFileSync(confPath, readFileSync(confPath, 'utf8').replace(/^HOST_MONITORING_INTERVAL = \d+$/m, `HOST_MONITORING_INTERVAL = ${saturationInterval}`));
+  const restartStart = performance.now();
+  one = await Oned.start({ location });
+  const restartS = (performance.now() - restartStart) / 1000;
+  feedClient = new XmlRpcClient(`http://127.0.0.1:${one.port}/RPC2`, { timeoutMs: 60_000, maxSockets: 1 });
+  feed.start(feedClient, saturationInterval);
+  await sleep((small ? 2 : 5) * 1000); // warm-up: the first round after the restart is one burst
+  const saturated = await measureWindow(one, feed);
+  say(`interval ${saturationInterval}: ${JSON.stringify(saturated)}; restart with ${hostCount} hosts ${round(restartS)} s`);
+  const hwmMb = round(statusKb(one.process.pid!, 'VmHWM') / 1024, 1);
+
+  printReport('monitor', { hosts: hostCount, interval_s: interval, saturation_interval_s: saturationInterval, window_s: windowS, im: 'im_dummy' }, {
+    hosts_allocated_per_s: perSecond(hostCount, allocMs),
+    host_updates_per_s: steady.updatesPerS,
+    monitor_lag_s_p50: steady.lagP50,
+    monitor_lag_s_p99: steady.lagP99,
+    monitor_lag_s_max: steady.lagMax,
+    overdue_s_p99: pool.overdueP99,
+    hostpool_info_ms: pool.ms,
+    oned_cpu_pct: steady.onedCpuPct,
+    im_driver_cpu_pct: steady.driverCpuPct,
+    rss_mb: steady.rssMb,
+    restart_s: round(restartS),
+    host_updates_per_s_max: saturated.updatesPerS,
+    monitor_lag_s_p50_saturated: saturated.lagP50,
+    monitor_lag_s_p99_saturated: saturated.lagP99,
+    oned_cpu_pct_saturated: saturated.onedCpuPct,
+    im_driver_cpu_pct_saturated: saturated.driverCpuPct,
+    rss_mb_saturated: saturated.rssMb,
+    rss_mb_peak: hwmMb,
+    monitor_failures: steady.failures + saturated.failures,
+  });
+} finally {
+  await feed.stop().catch(() => undefined);
+  feedClient.close();
+  await one.stop();
+  one.remove();
+}
