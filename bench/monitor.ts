@@ -59,6 +59,12 @@ class MonitoringFeed {
   updates = 0;
   failures = 0;
   lags: number[] = [];
+  /** Distinct commit stamps seen while recording: every group commit stamps its events with one `ts`. */
+  commits = 0;
+  eventsSeen = 0;
+  private lastTs = 0;
+  /** Updates per commit second, for the peak rate. */
+  readonly perSecond = new Map<number, number>();
   recording = false;
   readonly everMonitored = new Set<string>();
 
@@ -88,9 +94,17 @@ class MonitoringFeed {
         throw err;
       }
       for (const { stream, ts, event } of batch) {
+        if (this.recording) {
+          this.eventsSeen++;
+          if (ts !== this.lastTs) this.commits++;
+        }
+        this.lastTs = ts;
         const monitored = event.type === 'HostMonitored';
         if (!monitored && event.type !== 'HostMonitorFailed') continue;
-        if (monitored) this.updates++;
+        if (monitored) {
+          this.updates++;
+          if (this.recording) this.perSecond.set(Math.floor(ts / 1000), (this.perSecond.get(Math.floor(ts / 1000)) ?? 0) + 1);
+        }
         else this.failures++;
         this.everMonitored.add(stream);
         const previous = this.lastResultMs.get(stream);
@@ -153,6 +167,9 @@ interface WindowFigures {
   onedCpuPct: number;
   driverCpuPct: number;
   rssMb: number;
+  commitsPerS: number;
+  eventsPerCommit: number;
+  peakUpdatesPerS: number;
 }
 
 /** Measures one window on a warmed-up oned. */
@@ -164,13 +181,22 @@ async function measureWindow(one: Oned, feed: MonitoringFeed): Promise<WindowFig
   const cpu0 = cpuSeconds(pid);
   const driverCpu0 = driver ? cpuSeconds(driver) : 0;
   feed.lags = [];
+  const commits0 = feed.commits;
+  const events0 = feed.eventsSeen;
+  feed.perSecond.clear();
   feed.recording = true;
   const t0 = performance.now();
   await sleep(windowS * 1000);
   const elapsedMs = performance.now() - t0;
   feed.recording = false;
   const lags = [...feed.lags].sort((a, b) => a - b);
+  const commits = feed.commits - commits0;
+  // The first and last seconds are cut by the window; the peak is over whole seconds.
+  const seconds = [...feed.perSecond.entries()].sort(([a], [b]) => a - b).slice(1, -1).map(([, n]) => n);
   return {
+    commitsPerS: perSecond(commits, elapsedMs),
+    eventsPerCommit: commits > 0 ? round((feed.eventsSeen - events0) / commits, 1) : 0,
+    peakUpdatesPerS: seconds.length > 0 ? Math.max(...seconds) : 0,
     updatesPerS: perSecond(feed.updates - updates0, elapsedMs),
     failures: feed.failures - failures0,
     lagP50: round(percentile(lags, 50)),
@@ -184,10 +210,10 @@ async function measureWindow(one: Oned, feed: MonitoringFeed): Promise<WindowFig
 
 /** How overdue hosts are right now, as one.hostpool.info shows them; also times the call. */
 async function poolSample(one: Oned, monitoringInterval: number): Promise<{ ms: number; overdueP99: number }> {
+  const now = Date.now() / 1000;
   const t0 = performance.now();
   const xml = String(await one.ok('one.hostpool.info'));
   const ms = performance.now() - t0;
-  const now = Date.now() / 1000;
   const overdue = [...xml.matchAll(/<LAST_MON_TIME>(\d+)<\/LAST_MON_TIME>/g)]
     .map((m) => Math.max(0, now - Number(m[1]) - monitoringInterval))
     .sort((a, b) => a - b);
@@ -243,11 +269,18 @@ try {
     im_driver_cpu_pct_saturated: saturated.driverCpuPct,
     rss_mb_saturated: saturated.rssMb,
     rss_mb_peak: hwmMb,
+    commits_per_s: steady.commitsPerS,
+    events_per_commit: steady.eventsPerCommit,
+    commits_per_s_saturated: saturated.commitsPerS,
+    events_per_commit_saturated: saturated.eventsPerCommit,
+    peak_host_updates_per_s_saturated: saturated.peakUpdatesPerS,
     monitor_failures: steady.failures + saturated.failures,
   });
 } finally {
   await feed.stop().catch(() => undefined);
   feedClient.close();
   await one.stop();
-  one.remove();
+  // MONITOR_BENCH_KEEP=1 keeps var/ (one.db, oned.log, profiles) for a post-mortem.
+  if (process.env.MONITOR_BENCH_KEEP) say(`kept ${location}`);
+  else one.remove();
 }
