@@ -84,6 +84,14 @@ describe('common options and failures', () => {
     fails(await cli('onevm', 'frobnicate'), /unknown command 'frobnicate'/);
   });
 
+  it('reports a template syntax error once, with its position once', async () => {
+    for (const [tool, name] of [['onevm', 'syntax.vm'], ['onevnet', 'syntax.net']]) {
+      const r = await cli(tool, 'create', file(name, 'NAME = ok\nCPU = [ oops\n'));
+      fails(r, /^Error: Error parsing (VM|virtual network) template: .* at line \d+, column \d+\n$/);
+      assert.equal(r.stderr.match(/at line/g)?.length, 1, r.stderr);
+    }
+  });
+
   it('fails clearly when oned is unreachable or the credentials are wrong', async () => {
     const closed = await freePort();
     fails(await runCli(one, 'onevm', ['list'], { env: { ONE_XMLRPC: `http://127.0.0.1:${closed}/RPC2` } }), /ECONNREFUSED|connect/i);

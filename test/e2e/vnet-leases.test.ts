@@ -191,6 +191,20 @@ describe('virtual networks and leases through oned', () => {
     assert.deepEqual(await Promise.all([ranged, fixed].map((n) => one.ok('one.vn.info', n))), netsBefore);
   });
 
+  it('gives the next VM and network the next id after a failed allocation (1.4 rolls the id back)', async () => {
+    // 1.4 PoolSQL::allocate takes ++lastOID and gives it back when the insert fails;
+    // an id kept by a failed allocation would also make live ids differ from ids after a restart.
+    const vm = (await one.ok('one.vm.allocate', 'NAME = idprobe')) as number;
+    assert.equal((await one.call('one.vm.allocate', 'NIC = [ NETWORK = nowhere ]'))[0], false);
+    const nextVm = (await one.ok('one.vm.allocate', 'NAME = idprobe2')) as number;
+    const net = (await one.ok('one.vn.allocate', 'NAME = idnet\nTYPE = FIXED\nLEASES = [ IP = 10.77.0.1 ]')) as number;
+    assert.equal((await one.call('one.vn.allocate', 'NAME = idnet2\nTYPE = RANGED'))[0], false, 'RANGED needs NETWORK_ADDRESS');
+    const nextNet = (await one.ok('one.vn.allocate', 'NAME = idnet3\nTYPE = FIXED\nLEASES = [ IP = 10.77.0.2 ]')) as number;
+    for (const v of [vm, nextVm]) await one.ok('one.vm.action', 'finalize', v);
+    for (const n of [net, nextNet]) await one.ok('one.vn.delete', n);
+    assert.deepEqual([nextVm - vm, nextNet - net], [1, 1]);
+  });
+
   it('refuses to delete a network whose leases are in use, with a clear error', async () => {
     const [ok, message, code] = await one.call('one.vn.delete', fixed);
     assert.deepEqual([ok, code], [false, 0x800]);
