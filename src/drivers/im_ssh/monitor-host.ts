@@ -42,7 +42,12 @@ export async function monitorHost(req: MonitorRequest): Promise<ActionOutcome> {
         continue;
       }
       const remote = `${req.remoteDir}/one_im-${createHash('md5').update(probe.name + probe.path).digest('hex')}`;
-      const command = `mkdir -p ${shellQuote(req.remoteDir)} && cat > ${shellQuote(remote)} && chmod +x ${shellQuote(remote)} && ${shellQuote(remote)}`;
+      // Written to a temporary name and renamed into place: a probe being run by
+      // another monitoring of a host sharing this directory is never rewritten
+      // under its feet ("Text file busy").
+      const command =
+        `mkdir -p ${shellQuote(req.remoteDir)} && cat > ${shellQuote(remote)}.$$ && chmod +x ${shellQuote(remote)}.$$ ` +
+        `&& mv -f ${shellQuote(remote)}.$$ ${shellQuote(remote)} && ${shellQuote(remote)}`;
       const out = await session.exec(command, script, req.signal);
       if (out.code !== 0) {
         req.log(`Probe ${probe.name} failed on ${host} (exit ${out.code ?? out.signal ?? 'unknown'}): ${out.stderr.trim().slice(0, 500)}`);
