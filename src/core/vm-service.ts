@@ -59,15 +59,8 @@ export class VmService {
   // ---- reads ----------------------------------------------------------------
 
   view(vid: number): VmView | undefined {
-    const actor = this.ctx.system.get('vm', vid);
-    if (!actor) return undefined;
-    const vm = actor.state as VmState;
-    let cached = this.templateXml.get(vid);
-    if (!cached || cached.version !== actor.version) {
-      cached = { version: actor.version, xml: templateToXml(vm.template as Template) };
-      this.templateXml.set(vid, cached);
-    }
-    return this.toView(vm, cached.xml);
+    const vm = this.state(vid);
+    return vm && this.toView(vm);
   }
 
   views(query: VmQuery): VmView[] {
@@ -76,12 +69,24 @@ export class VmService {
       const vm = actor.state as VmState;
       if (query.uid !== undefined && vm.uid !== query.uid) continue;
       if (query.state === 'not-done' ? vm.state === Dm.DONE : query.state !== 'any' && vm.state !== query.state) continue;
-      out.push(this.toView(vm, ''));
+      out.push(this.toView(vm));
     }
     return out;
   }
 
-  private toView(vm: VmState, templateXml: string): VmView {
+  /** `<TEMPLATE>` of a VM, rendered once per version of its stream. */
+  private templateXmlOf(vid: number): string {
+    const actor = this.ctx.system.get('vm', vid)!;
+    let cached = this.templateXml.get(vid);
+    if (!cached || cached.version !== actor.version) {
+      cached = { version: actor.version, xml: templateToXml((actor.state as VmState).template as Template) };
+      this.templateXml.set(vid, cached);
+    }
+    return cached.xml;
+  }
+
+  private toView(vm: VmState): VmView {
+    const templateOf = () => this.templateXmlOf(vm.id);
     const poll = this.ctx.vmPolls.get(vm.id);
     const h = vm.history[vm.history.length - 1];
     return {
@@ -99,7 +104,10 @@ export class VmService {
       cpu: poll?.cpu ?? 0,
       netTx: poll?.netTx ?? 0,
       netRx: poll?.netRx ?? 0,
-      template: templateXml,
+      // Rendered only when a document prints it (info, extended pool), then cached.
+      get template() {
+        return templateOf();
+      },
       history: h && {
         seq: h.seq, hostname: h.hostname, hid: h.hid, stime: h.stime, etime: h.etime,
         pstime: h.pstime, petime: h.petime, rstime: h.rstime, retime: h.retime,
