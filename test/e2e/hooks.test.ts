@@ -181,61 +181,61 @@ describe('VM hooks through oned and one_hm', () => {
 
 describe('hooks across an oned crash or stop', () => {
   for (const how of ['crash', 'stop'] as const) {
-  it(`runs each queued hook once after a ${how === 'crash' ? 'SIGKILL' : 'SIGTERM'}, or reports it interrupted, never twice`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'one-hooks-crash-'));
-    const out = join(dir, 'slow.out');
-    // Runs of one VM queue behind each other: when oned dies during "slow",
-    // "after" is still only queued, and must run once the daemon is back.
-    const conf = [
-      'HM_MAD = [ executable = "one_hm" ]',
-      `VM_HOOK = [ name = "slow", on = "RUNNING", command = "/bin/sh", arguments = "-c 'sleep 2.5; echo slow $VMID >> ${out}'" ]`,
-      `VM_HOOK = [ name = "after", on = "RUNNING", command = "/bin/sh", arguments = "-c 'echo after $VMID >> ${out}'" ]`,
-    ].join('\n');
-    let one = await Oned.start({ conf });
-    try {
-      await one.ok('one.host.allocate', 'h', 'im_dummy', 'vmm_dummy', 'tm_dummy');
-      const vids: number[] = [];
-      for (let i = 0; i < 3; i++) vids.push((await one.ok('one.vm.allocate', `NAME = c${i}`)) as number);
-      for (const vid of vids) await one.ok('one.vm.deploy', vid, 0);
-      for (const vid of vids) await vmReaches(one, vid, 3, 3);
-      await (how === 'crash' ? one.crash() : one.stop());
-      assert.ok(!linesOf(out).some((l) => l.startsWith('after')), `the ${how} came before any "after" hook ran`);
+    it(`runs each queued hook once after a ${how === 'crash' ? 'SIGKILL' : 'SIGTERM'}, or reports it interrupted, never twice`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'one-hooks-crash-'));
+      const out = join(dir, 'slow.out');
+      // Runs of one VM queue behind each other: when oned dies during "slow",
+      // "after" is still only queued, and must run once the daemon is back.
+      const conf = [
+        'HM_MAD = [ executable = "one_hm" ]',
+        `VM_HOOK = [ name = "slow", on = "RUNNING", command = "/bin/sh", arguments = "-c 'sleep 2.5; echo slow $VMID >> ${out}'" ]`,
+        `VM_HOOK = [ name = "after", on = "RUNNING", command = "/bin/sh", arguments = "-c 'echo after $VMID >> ${out}'" ]`,
+      ].join('\n');
+      let one = await Oned.start({ conf });
+      try {
+        await one.ok('one.host.allocate', 'h', 'im_dummy', 'vmm_dummy', 'tm_dummy');
+        const vids: number[] = [];
+        for (let i = 0; i < 3; i++) vids.push((await one.ok('one.vm.allocate', `NAME = c${i}`)) as number);
+        for (const vid of vids) await one.ok('one.vm.deploy', vid, 0);
+        for (const vid of vids) await vmReaches(one, vid, 3, 3);
+        await (how === 'crash' ? one.crash() : one.stop());
+        assert.ok(!linesOf(out).some((l) => l.startsWith('after')), `the ${how} came before any "after" hook ran`);
 
-      one = await Oned.start({ conf, location: one.location });
-      const history = await waitFor('every run closed', async () => {
-        const h = await hookHistory(one);
-        const closed = (v: HookHistory) => v.finished.length + v.interrupted.length === v.queued.length;
-        return vids.every((vid) => h.get(vid) && closed(h.get(vid)!)) && h;
-      });
-      // A hook cut off by the crash may still be finishing on its own; give it the time to write.
-      await new Promise((r) => setTimeout(r, 3_000));
-      const lines = linesOf(out);
-      let interrupted = 0;
-      for (const vid of vids) {
-        const h = history.get(vid)!;
-        assert.deepEqual(h.queued.map((r) => r.name), ['slow', 'after'], 'a restart never fires RUNNING again');
-        for (const run of h.queued) {
-          const count = lines.filter((l) => l === `${run.name} ${vid}`).length;
-          const finished = h.finished.filter((f) => f.run === run.run).length;
-          const cut = h.interrupted.filter((r) => r === run.run).length;
-          assert.equal(finished + cut, 1, `VM ${vid} run ${run.name} is closed exactly once`);
-          const succeeded = h.finished.some((f) => f.run === run.run && f.success);
-          if (succeeded) assert.equal(count, 1, `VM ${vid} hook ${run.name} succeeded and ran exactly once`);
-          else assert.ok(count <= 1, `VM ${vid} hook ${run.name} was interrupted and ran at most once, not ${count} times`);
-          interrupted += cut;
+        one = await Oned.start({ conf, location: one.location });
+        const history = await waitFor('every run closed', async () => {
+          const h = await hookHistory(one);
+          const closed = (v: HookHistory) => v.finished.length + v.interrupted.length === v.queued.length;
+          return vids.every((vid) => h.get(vid) && closed(h.get(vid)!)) && h;
+        });
+        // A hook cut off by the crash may still be finishing on its own; give it the time to write.
+        await new Promise((r) => setTimeout(r, 3_000));
+        const lines = linesOf(out);
+        let interrupted = 0;
+        for (const vid of vids) {
+          const h = history.get(vid)!;
+          assert.deepEqual(h.queued.map((r) => r.name), ['slow', 'after'], 'a restart never fires RUNNING again');
+          for (const run of h.queued) {
+            const count = lines.filter((l) => l === `${run.name} ${vid}`).length;
+            const finished = h.finished.filter((f) => f.run === run.run).length;
+            const cut = h.interrupted.filter((r) => r === run.run).length;
+            assert.equal(finished + cut, 1, `VM ${vid} run ${run.name} is closed exactly once`);
+            const succeeded = h.finished.some((f) => f.run === run.run && f.success);
+            if (succeeded) assert.equal(count, 1, `VM ${vid} hook ${run.name} succeeded and ran exactly once`);
+            else assert.ok(count <= 1, `VM ${vid} hook ${run.name} was interrupted and ran at most once, not ${count} times`);
+            interrupted += cut;
+          }
+          assert.ok(h.finished.some((f) => f.run === h.queued[1]!.run && f.success), `VM ${vid}: the "after" hook, still queued at the ${how}, ran after the restart: ${JSON.stringify(h.finished)}`);
+          assert.equal(h.started.filter((r) => r === h.queued[1]!.run).length, 1);
         }
-        assert.ok(h.finished.some((f) => f.run === h.queued[1]!.run && f.success), `VM ${vid}: the "after" hook, still queued at the ${how}, ran after the restart: ${JSON.stringify(h.finished)}`);
-        assert.equal(h.started.filter((r) => r === h.queued[1]!.run).length, 1);
+        if (how === 'crash') {
+          assert.ok(interrupted > 0, 'the crash cut off at least one started hook');
+          assert.match(readFileSync(join(one.location, 'var', String(vids[0]), 'vm.log'), 'utf8'), /interrupted by an oned restart; not repeated/);
+        }
+      } finally {
+        await one.stop();
+        one.remove();
+        rmSync(dir, { recursive: true, force: true });
       }
-      if (how === 'crash') {
-        assert.ok(interrupted > 0, 'the crash cut off at least one started hook');
-        assert.match(readFileSync(join(one.location, 'var', String(vids[0]), 'vm.log'), 'utf8'), /interrupted by an oned restart; not repeated/);
-      }
-    } finally {
-      await one.stop();
-      one.remove();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    });
   }
 });
