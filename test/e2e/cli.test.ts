@@ -63,7 +63,7 @@ function topScreens(tool: string, args: string[], screens: number): Promise<stri
 
 before(async () => {
   // A slow boot leaves time to `restart` a VM in BOOT.
-  one = await Oned.start({ env: { VMM_DUMMY_DELAY_DEPLOY_MS: '700' } });
+  one = await Oned.start({ env: { VMM_DUMMY_DELAY_DEPLOY_MS: '2000' } });
 });
 after(async () => {
   await one.stop();

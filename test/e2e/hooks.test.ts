@@ -179,6 +179,9 @@ describe('VM hooks through oned and one_hm', () => {
   });
 });
 
+/** How long the "slow" hook sleeps: long enough to crash oned while it runs. */
+const SLOW_MS = 3_000;
+
 describe('hooks across an oned crash or stop', () => {
   for (const how of ['crash', 'stop'] as const) {
     it(`runs each queued hook once after a ${how === 'crash' ? 'SIGKILL' : 'SIGTERM'}, or reports it interrupted, never twice`, async () => {
@@ -188,7 +191,7 @@ describe('hooks across an oned crash or stop', () => {
       // "after" is still only queued, and must run once the daemon is back.
       const conf = [
         'HM_MAD = [ executable = "one_hm" ]',
-        `VM_HOOK = [ name = "slow", on = "RUNNING", command = "/bin/sh", arguments = "-c 'sleep 2.5; echo slow $VMID >> ${out}'" ]`,
+        `VM_HOOK = [ name = "slow", on = "RUNNING", command = "/bin/sh", arguments = "-c 'sleep ${SLOW_MS / 1000}; echo slow $VMID >> ${out}'" ]`,
         `VM_HOOK = [ name = "after", on = "RUNNING", command = "/bin/sh", arguments = "-c 'echo after $VMID >> ${out}'" ]`,
       ].join('\n');
       let one = await Oned.start({ conf });
@@ -199,6 +202,7 @@ describe('hooks across an oned crash or stop', () => {
         for (const vid of vids) await one.ok('one.vm.deploy', vid, 0);
         for (const vid of vids) await vmReaches(one, vid, 3, 3);
         await (how === 'crash' ? one.crash() : one.stop());
+        const downAt = Date.now();
         assert.ok(!linesOf(out).some((l) => l.startsWith('after')), `the ${how} came before any "after" hook ran`);
 
         one = await Oned.start({ conf, location: one.location });
@@ -208,7 +212,7 @@ describe('hooks across an oned crash or stop', () => {
           return vids.every((vid) => h.get(vid) && closed(h.get(vid)!)) && h;
         });
         // A hook cut off by the crash may still be finishing on its own; give it the time to write.
-        await new Promise((r) => setTimeout(r, 3_000));
+        await new Promise((r) => setTimeout(r, Math.max(0, downAt + SLOW_MS + 500 - Date.now())));
         const lines = linesOf(out);
         let interrupted = 0;
         for (const vid of vids) {
