@@ -58,10 +58,12 @@ describe('VM hooks through oned and one_hm', () => {
   let out: string;
   let remoteOut: string;
   let host: string;
+  let other: string;
 
   before(async () => {
-    ssh = await startSshHosts(1);
-    host = ssh.hosts[0]!.address; // the host's name is its address: that is where remote hooks go
+    ssh = await startSshHosts(2);
+    // A host's name is its address: that is where its remote hooks go.
+    [host, other] = ssh.hosts.map((h) => h.address) as [string, string];
     dir = mkdtempSync(join(tmpdir(), 'one-hooks-'));
     out = join(dir, 'hooks.out');
     remoteOut = join(dir, 'remote.out');
@@ -102,6 +104,7 @@ describe('VM hooks through oned and one_hm', () => {
     await one.ok('one.vn.allocate', 'NAME = front\nTYPE = RANGED\nBRIDGE = br0\nNETWORK_ADDRESS = 10.0.0.0\nNETWORK_SIZE = C');
     await one.ok('one.vn.allocate', 'NAME = back\nTYPE = RANGED\nBRIDGE = br1\nNETWORK_ADDRESS = 10.1.0.0\nNETWORK_SIZE = C');
     const hid = (await one.ok('one.host.allocate', host, 'im_dummy', 'vmm_dummy', 'tm_dummy')) as number;
+    const otherHid = (await one.ok('one.host.allocate', other, 'im_dummy', 'vmm_dummy', 'tm_dummy')) as number;
 
     const vid = (await one.ok('one.vm.allocate', 'NAME = web\nNIC = [ NETWORK = front ]\nNIC = [ NETWORK = back ]')) as number;
     assert.equal(vid, 0);
@@ -112,7 +115,7 @@ describe('VM hooks through oned and one_hm', () => {
     await vmReaches(one, vid, 4);
     await one.ok('one.vm.action', 'resume', vid);
     await vmReaches(one, vid, 1);
-    await one.ok('one.vm.deploy', vid, hid);
+    await one.ok('one.vm.deploy', vid, otherHid); // the remote hook follows the VM
     await vmReaches(one, vid, 3, 3);
     await one.ok('one.vm.action', 'shutdown', vid);
     await vmReaches(one, vid, 6);
@@ -145,7 +148,9 @@ describe('VM hooks through oned and one_hm', () => {
 
     const remote = linesOf(remoteOut);
     assert.equal(remote.length, 2, 'the remote RUNNING hook ran once per RUNNING');
-    for (const line of remote) assert.match(line, new RegExp(`^remote 0 web 127\\.0\\.0\\.\\d+ \\d+ ${host.replace(/\./g, '\\.')} ${ssh.hosts[0]!.port}$`));
+    const port = ssh.hosts[0]!.port; // every sshd listens on the same port, on its own address
+    // SSH_CONNECTION = "client-ip client-port server-ip server-port"
+    assert.deepEqual(remote.map((l) => l.replace(/^(remote 0 web) \S+ \d+ /, '$1 ')), [`remote 0 web ${host} ${port}`, `remote 0 web ${other} ${port}`]);
 
     const history = await waitFor('every run finished', async () => {
       const h = await hookHistory(one);
@@ -160,7 +165,7 @@ describe('VM hooks through oned and one_hm', () => {
       'STOP h_stop',
       'STOP broken',
       'RUNNING h_running',
-      `RUNNING r_running@${host}`,
+      `RUNNING r_running@${other}`,
       'SHUTDOWN h_shutdown',
       'DONE h_done',
     ]);
