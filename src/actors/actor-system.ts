@@ -56,11 +56,28 @@ export class ActorSystem {
     return this.byKind.get(kind)!.size;
   }
 
-  /** Next id of a kind: last id + 1, as 1.4 does. Reserved at once so concurrent allocations differ. */
-  reserveId(kind: StreamKind): number {
-    const next = (this.lastIds.get(kind) ?? -1) + 1;
-    this.lastIds.set(kind, next);
-    return next;
+  /**
+   * Runs an allocation under the next id of a kind (last id + 1, as 1.4
+   * does). The id is reserved at once, so concurrent allocations differ, and
+   * handed back when the allocation fails, so a rejected allocation burns no
+   * id and the live ids stay those a replay of the log would give.
+   */
+  async withNextId<T extends { readonly ok: boolean }>(kind: StreamKind, allocate: (id: number) => Promise<T>): Promise<T> {
+    const id = (this.lastIds.get(kind) ?? -1) + 1;
+    this.lastIds.set(kind, id);
+    let result: T | undefined;
+    try {
+      result = await allocate(id);
+      return result;
+    } finally {
+      const stillLast = this.lastIds.get(kind) === id && !this.byKind.get(kind)!.has(id);
+      if (!result?.ok && stillLast) this.lastIds.set(kind, id - 1);
+    }
+  }
+
+  /** The id the next allocation of a kind would get. */
+  nextId(kind: StreamKind): number {
+    return (this.lastIds.get(kind) ?? -1) + 1;
   }
 
   /** The decider of a kind, applied to a state (the initial one when undefined). For multi-entity plans. */

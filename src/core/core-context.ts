@@ -30,6 +30,13 @@ export interface CoreContext {
   readonly samples: MonitoringStore;
   /** Latest monitoring template per host id (kept out of the log, §5.4). */
   readonly hostTemplates: Map<number, Template>;
+  /**
+   * Set when oned begins to stop. From then on driver answers are not
+   * recorded: the drivers are being stopped, and their made-up FAILUREs
+   * must not fail a VM, a host or a hook. The restart re-issues what was
+   * in flight (reconcile) instead.
+   */
+  readonly lifecycle: { stopping: boolean };
   /** Latest poll figures per VM id. */
   readonly vmPolls: Map<number, VmPollFigures>;
 }

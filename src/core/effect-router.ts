@@ -59,6 +59,7 @@ export class EffectRouter {
       varDir: this.ctx.layout.var,
       frontend: this.frontend,
       onReply: (vid, { driver, verb, reply }) => {
+        if (this.ctx.lifecycle.stopping) return;
         if (!reply.success && reply.info && !reply.info.startsWith('-')) {
           this.ctx.logger.vmLog(vid, driver === 'tm' ? 'TM' : 'VMM', 'E', `${verb} failed: ${reply.info}`);
         }
@@ -75,7 +76,9 @@ export class EffectRouter {
   private hostEffect(effect: HostEffect): void {
     void this.ctx.drivers
       .request(effect.imMad, 'MONITOR', effect.hid, [effect.hostname])
-      .then((reply) => this.core.hostService.monitored(effect.hid, reply.success, reply.info));
+      .then((reply) => {
+        if (!this.ctx.lifecycle.stopping) return this.core.hostService.monitored(effect.hid, reply.success, reply.info);
+      });
   }
 
   /** Sends POLL for one VM; figures go to memory, a state letter to the VM actor (§4.4). */
@@ -89,6 +92,7 @@ export class EffectRouter {
   }
 
   private polled(vid: number, reply: DriverReply): void {
+    if (this.ctx.lifecycle.stopping) return;
     if (!reply.success) {
       this.ctx.logger.vmLog(vid, 'VMM', 'E', `Error monitoring VM: ${reply.info}`);
       return;

@@ -52,10 +52,14 @@ export class HookService {
     const lane = this.lanes.get(vid) ?? new Mailbox();
     this.lanes.set(vid, lane);
     void lane.run(async () => {
+      // A run not started before the stop stays queued; the restart runs it.
+      if (this.ctx.lifecycle.stopping) return;
       const started = await this.ctx.system.execute('hook', vid, { type: 'Start', run: hook.run }, { cause: 'hook' });
       if (!started.ok) return;
       const mad = this.ctx.config.hmMad!.name;
       const reply = await this.ctx.drivers.request(mad, 'EXECUTE', vid, [hook.name, hook.host ?? 'LOCAL', hook.command, hook.arguments || '-']);
+      // Cut off by the stop: whether it ran is unknown, so it stays started and the restart reports it interrupted.
+      if (this.ctx.lifecycle.stopping) return;
       const level = reply.success ? 'I' : 'E';
       this.ctx.logger.vmLog(vid, 'HKM', level, `Hook ${hook.name} (${hook.on}) ${reply.success ? 'succeeded' : 'failed'}: ${reply.info}`);
       await this.ctx.system.execute('hook', vid, { type: 'Finish', run: hook.run, success: reply.success, info: reply.info }, { cause: 'driver:hm' });

@@ -97,9 +97,11 @@ export class HostService {
         return { ok: false, error: domainError(ErrorCode.XML_RPC_API, `Unknown ${kind} "${mad}": it is not defined in oned.conf`) };
       }
     }
-    const hid = this.ctx.system.reserveId('host');
-    const r = await this.ctx.system.execute('host', hid, { type: 'Allocate', hid, name, imMad, vmMad, tmMad, now: this.ctx.clock.now() }, { uid: callerUid, cause: 'one.host.allocate' });
-    return r.ok ? { ok: true, value: hid } : r;
+    return this.ctx.system.withNextId('host', async (hid): Promise<Result<number>> => {
+      const command = { type: 'Allocate', hid, name, imMad, vmMad, tmMad, now: this.ctx.clock.now() };
+      const r = await this.ctx.system.execute('host', hid, command, { uid: callerUid, cause: 'one.host.allocate' });
+      return r.ok ? { ok: true, value: hid } : r;
+    });
   }
 
   async delete(callerUid: number, hid: number): Promise<Result<void>> {

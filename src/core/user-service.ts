@@ -34,9 +34,10 @@ export class UserService {
   async allocate(callerUid: number, name: string, passwordHash: string, cause = 'one.user.allocate'): Promise<Result<number>> {
     if (this.byName(name)) return { ok: false, error: domainError(ErrorCode.ALLOCATE, 'Existing user, cannot duplicate') };
     // Ids are last + 1, so the first user ever (the bootstrap) is oneadmin, uid 0.
-    const uid = this.ctx.system.reserveId('user');
-    const r = await this.ctx.system.execute('user', uid, { type: 'AllocateUser', uid, name, passwordHash }, { uid: callerUid, cause });
-    return r.ok ? { ok: true, value: uid } : r;
+    return this.ctx.system.withNextId('user', async (uid): Promise<Result<number>> => {
+      const r = await this.ctx.system.execute('user', uid, { type: 'AllocateUser', uid, name, passwordHash }, { uid: callerUid, cause });
+      return r.ok ? { ok: true, value: uid } : r;
+    });
   }
 
   delete(callerUid: number, uid: number): Promise<Result<void>> {

@@ -123,11 +123,14 @@ export class VmService {
     const parsed = parseTemplate(`${templateText}\n`);
     if (!parsed.ok) {
       const e = parsed.error;
-      return fail(ErrorCode.XML_RPC_API, `Error parsing VM template: ${e.message} at line ${e.line}, column ${e.column}`);
+      return fail(ErrorCode.XML_RPC_API, `Error parsing VM template: ${e.message}`);
     }
-    const vid = this.ctx.system.reserveId('vm');
-    const name = getSingle(parsed.value, 'NAME') || `one-${vid}`;
-    let template = setSingle(setSingle(parsed.value, 'NAME', name), 'VMID', String(vid));
+    return this.ctx.system.withNextId('vm', (vid) => this.allocateAs(vid, callerUid, parsed.value));
+  }
+
+  private async allocateAs(vid: number, callerUid: number, parsed: Template): Promise<Result<number>> {
+    const name = getSingle(parsed, 'NAME') || `one-${vid}`;
+    let template = setSingle(setSingle(parsed, 'NAME', name), 'VMID', String(vid));
     const networkStreams = this.leases.streamsForNewVm(template);
     if (!networkStreams.ok) return networkStreams;
     const vmStream = streams.vm(vid);

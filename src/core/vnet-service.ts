@@ -72,17 +72,18 @@ export class VnetService {
     const parsed = parseTemplate(`${templateText}\n`);
     if (!parsed.ok) {
       const e = parsed.error;
-      return fail(ErrorCode.XML_RPC_API, `Error parsing virtual network template: ${e.message} at line ${e.line}, column ${e.column}`);
+      return fail(ErrorCode.XML_RPC_API, `Error parsing virtual network template: ${e.message}`);
     }
     const t = parsed.value;
     const name = getSingle(t, 'NAME');
     if (!name) return fail(ErrorCode.XML_RPC_API, 'Virtual network NAME is required');
     if (this.leases.byName(name)) return fail(ErrorCode.ALLOCATE, `Virtual network ${name} already exists`);
-    const nid = this.ctx.system.reserveId('vnet');
-    const command = this.createCommand(nid, callerUid, name, t);
-    if (!command.ok) return command;
-    const r = await this.ctx.system.execute('vnet', nid, command.value, { uid: callerUid, cause: 'one.vn.allocate' });
-    return r.ok ? { ok: true, value: nid } : r;
+    return this.ctx.system.withNextId('vnet', async (nid): Promise<Result<number>> => {
+      const command = this.createCommand(nid, callerUid, name, t);
+      if (!command.ok) return command;
+      const r = await this.ctx.system.execute('vnet', nid, command.value, { uid: callerUid, cause: 'one.vn.allocate' });
+      return r.ok ? { ok: true, value: nid } : r;
+    });
   }
 
   private createCommand(nid: number, uid: number, name: string, t: Template): Result<CreateVnet> {

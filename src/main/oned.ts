@@ -99,6 +99,7 @@ const ctx: CoreContext = {
   logger,
   drivers: driverGateway(drivers),
   samples,
+  lifecycle: { stopping: false },
   hostTemplates: new Map(),
   vmPolls: new Map(),
 };
@@ -139,6 +140,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.log('ONE', 'I', `Got ${signal}, stopping`);
+  ctx.lifecycle.stopping = true;
   core.hostService.stopMonitoring();
   clearInterval(pollTimer);
   clearInterval(checkpointTimer);

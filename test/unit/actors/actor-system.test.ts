@@ -83,8 +83,22 @@ describe('ActorSystem', () => {
       const rebuilt = new ActorSystem(reopened, deciders);
       rebuilt.rehydrate({ useSnapshots });
       assert.deepEqual(rebuilt.all('vm').map((a) => [a.stream, a.version, a.state]), expected);
-      assert.equal(rebuilt.reserveId('vm'), 5);
+      assert.equal(rebuilt.nextId('vm'), 5);
       reopened.close();
     }
+  });
+});
+
+describe('ActorSystem ids', () => {
+  it('hands back the id of a failed allocation, so ids stay last + 1 as a replay would give', async () => {
+    const log = openEventLog(join(dir, 'ids.db'));
+    const system = new ActorSystem(log, deciders);
+    const add = (by: number) => system.withNextId('vm', (id) => system.execute('vm', id, { type: 'Add', by }));
+    assert.equal((await add(1)).ok, true); // vm/0
+    assert.equal((await add(-5)).ok, false); // rejected: id 1 handed back
+    assert.equal(system.nextId('vm'), 1);
+    assert.equal((await add(2)).ok, true); // vm/1
+    assert.deepEqual(system.all('vm').map((a) => a.stream), ['vm/0', 'vm/1']);
+    log.close();
   });
 });
