@@ -157,4 +157,25 @@ describe('oned restarts', () => {
       one.remove();
     }
   });
+
+  it('fails nothing when stopped cleanly in the middle of prologs and boots (SIGTERM)', async () => {
+    const slow = { TM_DUMMY_DELAY_MS: '3000', VMM_DUMMY_DELAY_MS: '1000' };
+    let one = await Oned.start({ env: slow });
+    try {
+      await one.ok('one.host.allocate', 'h', 'im_dummy', 'vmm_dummy', 'tm_dummy');
+      const vids: number[] = [];
+      for (let i = 0; i < 3; i++) vids.push((await one.ok('one.vm.allocate', `NAME = s${i}`)) as number);
+      for (const vid of vids) await one.ok('one.vm.deploy', vid, 0);
+      await one.stop(); // the TM driver is stopped with the prologs in flight
+      one = await Oned.start({ location: one.location, env: slow });
+      for (const vid of vids) {
+        const lcm = tag(await one.ok('one.vm.info', vid), 'LCM_STATE');
+        assert.equal(lcm, '1', `VM ${vid} should still be in PROLOG after the restart, not failed`);
+      }
+      for (const vid of vids) await vmReaches(one, vid, 3, 3);
+    } finally {
+      await one.stop();
+      one.remove();
+    }
+  });
 });
