@@ -16,7 +16,7 @@
  * how late that monitoring came.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XmlRpcClient } from '../src/rpc/client.ts';
 import { makeLocation, Oned } from '../test/helpers/oned-harness.ts';
@@ -222,7 +222,13 @@ async function poolSample(one: Oned, monitoringInterval: number): Promise<{ ms: 
 }
 
 const location = makeLocation(onedConf(interval));
-let one = await Oned.start({ location });
+let one: Oned;
+try {
+  one = await Oned.start({ location });
+} catch (err) {
+  rmSync(location, { recursive: true, force: true });
+  throw err;
+}
 let feedClient = new XmlRpcClient(`http://127.0.0.1:${one.port}/RPC2`, { timeoutMs: 60_000, maxSockets: 1 });
 const feed = new MonitoringFeed(feedClient, one.session);
 try {

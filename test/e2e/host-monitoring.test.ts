@@ -52,6 +52,7 @@ function imDriverPid(onedPid: number, mad: string): number | undefined {
 describe('host monitoring through oned, one_im_ssh and real sshd hosts', () => {
   let ssh: SshHosts;
   let one: Oned;
+  let location = '';
   const pwned = `/tmp/pwned-${randomBytes(6).toString('hex')}`;
 
   const info = async (hid: number) => String(await one.ok('one.host.info', hid));
@@ -64,7 +65,7 @@ describe('host monitoring through oned, one_im_ssh and real sshd hosts', () => {
 
   before(async () => {
     ssh = await startSshHosts(3);
-    const location = makeLocation(dummyConf(0, [
+    location = makeLocation(dummyConf(0, [
       'IM_MAD = [ name = "im_kvm", executable = "one_im_ssh", arguments = "im_kvm/im_kvm.conf" ]',
       'IM_MAD = [ name = "im_bad", executable = "one_im_ssh", arguments = "im_bad/im_bad.conf" ]',
       'IM_MAD = [ name = "im_nan", executable = "one_im_ssh", arguments = "im_nan/im_nan.conf" ]',
@@ -90,8 +91,8 @@ describe('host monitoring through oned, one_im_ssh and real sshd hosts', () => {
     });
   });
   after(async () => {
-    await one?.stop();
-    one?.remove();
+    await (one as Oned | undefined)?.stop();
+    if (location) rmSync(location, { recursive: true, force: true });
     await ssh?.stop();
     for (const suffix of ['', '-a', '-b']) rmSync(`${pwned}${suffix}`, { force: true });
   });
