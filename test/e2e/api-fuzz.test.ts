@@ -81,11 +81,12 @@ interface Case {
   readonly method?: string;
 }
 
-const call = (method: string, session: XmlRpcValue, params: readonly XmlRpcValue[], maySucceed: boolean): Case => ({
-  body: Buffer.from(serializeMethodCall(method, [session, ...params]), 'utf8'),
-  maySucceed,
-  method,
-});
+/** Counterexamples print the body as text (cut at 2,000 characters), not as a byte list. */
+const printable = <C extends Case>(c: C): C =>
+  Object.assign(c, { [fc.toStringMethod]: () => `${c.method ?? 'raw'} ${JSON.stringify(c.body.toString('utf8').slice(0, 2000))}` });
+
+const call = (method: string, session: XmlRpcValue, params: readonly XmlRpcValue[], maySucceed: boolean): Case =>
+  printable({ body: Buffer.from(serializeMethodCall(method, [session, ...params]), 'utf8'), maySucceed, method });
 
 const realMethod = fc.constantFrom(...REAL_METHODS);
 const sessionFor = (method: string) => (READS.has(method) ? fc.oneof(fc.constant(ADMIN), badSession) : badSession);
@@ -125,7 +126,7 @@ const rawBody: fc.Arbitrary<Case> = fc
       '\u0000\u0001<methodCall>',
     ).map((s) => Buffer.from(s)),
   )
-  .map((body) => ({ body, maySucceed: false }));
+  .map((body) => printable({ body, maySucceed: false }));
 
 const anyCase: fc.Arbitrary<Case> = fc.oneof(
   { weight: 4, arbitrary: typedCall },
