@@ -302,6 +302,8 @@ check("one.userpool.info root and users", upool.tag == "USER_POOL" and [u.findte
       ET.tostring(upool))
 for u in upool:
     tags("one.userpool.info USER", u, USER_TAGS)
+    # Documented deviation: 1/0 here too, not 1.4's True/Fase; the password hash never leaves oned.
+    check("one.userpool.info ENABLED 1, PASSWORD empty", (u.findtext("ENABLED"), u.findtext("PASSWORD")) == ("1", ""), ET.tostring(u))
 fails("one.user.info of a missing user", NO_EXISTS, "one.user.info", ADMIN, 999)
 av = ok_value("alice allocates a VM", "one.vm.allocate", ALICE, "NAME = mine\n")
 check("alice owns her VM", xml_of("alice vm", "one.vm.info", ALICE, av).findtext("UID") == str(uid))
