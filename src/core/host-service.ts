@@ -44,6 +44,7 @@ export function parseMonitorInfo(info: string): { ok: true; template: Template; 
 /** Hosts (spec §5): allocation, enable/disable, and the monitoring schedule. */
 export class HostService {
   private monitoringTimer: NodeJS.Timeout | undefined;
+  private readonly templateXml = new Map<number, string>();
 
   constructor(private readonly ctx: CoreContext) {}
 
@@ -82,7 +83,7 @@ export class HostService {
         usedDisk: s.usedDisk, usedMem: s.usedMem, usedCpu: s.usedCpu,
         runningVms: used.runningVms,
       },
-      template: templateToXml(this.ctx.hostTemplates.get(h.id) ?? { attributes: [] }),
+      template: this.templateXmlOf(h.id),
     };
   }
 
@@ -110,6 +111,7 @@ export class HostService {
     if (r.ok) {
       this.ctx.system.forget('host', hid);
       this.ctx.hostTemplates.delete(hid);
+      this.templateXml.delete(hid);
     }
     return r;
   }
@@ -155,21 +157,27 @@ export class HostService {
   async monitored(hid: number, success: boolean, info: string): Promise<void> {
     const now = this.ctx.clock.now();
     if (!this.state(hid)) return;
-    let command: object;
-    if (!success) {
-      command = { type: 'MonitorReplied', success: false, message: info || 'Could not monitor host', now };
-    } else {
-      const parsed = parseMonitorInfo(info);
-      if (parsed.ok) {
-        this.ctx.hostTemplates.set(hid, parsed.template);
-        this.ctx.samples.record('host', hid, now, { template: parsed.template });
-        command = { type: 'MonitorReplied', success: true, share: parsed.share, now };
-      } else {
-        command = { type: 'MonitorReplied', success: false, message: parsed.message, now };
-      }
+    const parsed = success ? parseMonitorInfo(info) : { ok: false as const, message: info || 'Could not monitor host' };
+    if (parsed.ok) {
+      this.ctx.hostTemplates.set(hid, parsed.template);
+      this.templateXml.delete(hid);
+      this.ctx.samples.record('host', hid, now, { template: parsed.template });
     }
+    const command = parsed.ok
+      ? { type: 'MonitorReplied', success: true, share: parsed.share, now }
+      : { type: 'MonitorReplied', success: false, message: parsed.message, now };
     const r = await this.ctx.system.execute('host', hid, command, { cause: 'driver:im' });
     if (!r.ok) this.ctx.logger.log('InM', 'D', `Monitoring result for host ${hid} ignored: ${r.error.message}`);
-    else if (!success) this.ctx.logger.log('InM', 'E', `Error monitoring host ${hid}: ${info}`);
+    else if (!parsed.ok) this.ctx.logger.log('InM', 'E', `Error monitoring host ${hid}: ${parsed.message}`);
+  }
+
+  /** The host's `<TEMPLATE>`, rendered once per monitoring sample. */
+  private templateXmlOf(hid: number): string {
+    let xml = this.templateXml.get(hid);
+    if (xml === undefined) {
+      xml = templateToXml(this.ctx.hostTemplates.get(hid) ?? { attributes: [] });
+      this.templateXml.set(hid, xml);
+    }
+    return xml;
   }
 }

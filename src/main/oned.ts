@@ -83,6 +83,12 @@ const drivers = new DriverManager({
   requestTimeoutMs: config.driverTimeout * 1000,
 });
 
+// Driver LOG lines (spec §4.3): to the VM's log when they name a VM, else to oned.log.
+const LOG_MODULE = { im: 'InM', vmm: 'VMM', tm: 'TM', hm: 'HKM' } as const;
+drivers.logs$.subscribe(({ kind, vid, text }) =>
+  vid === undefined ? logger.log(LOG_MODULE[kind], 'I', text) : logger.vmLog(vid, LOG_MODULE[kind], 'I', text),
+);
+
 let router: EffectRouter | undefined;
 const system = new ActorSystem(log, { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider, hook: hookDecider }, (s, e, a) =>
   router?.sink(s, e, a),

@@ -65,8 +65,10 @@ export async function monitorHost(req: MonitorRequest): Promise<ActionOutcome> {
   } finally {
     session.close();
   }
-  if (attributes.length > 0) return { result: 'SUCCESS', info: attributes.join(',') };
+  // Garbage anywhere fails the whole monitoring, as it failed 1.4's template parse:
+  // a host must not look healthy on half of its figures.
   if (garbage.length > 0) return failed(`probe output is not NAME=value (${garbage[0]})`);
+  if (attributes.length > 0) return { result: 'SUCCESS', info: attributes.join(',') };
   return { result: 'FAILURE', info: `Could not monitor host ${host}.` };
 }
 
