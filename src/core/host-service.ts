@@ -2,7 +2,7 @@ import type { MadConfig } from '../config/oned-config.ts';
 import { domainError, ErrorCode } from '../events/domain-error.ts';
 import type { MonitoredShare } from '../events/host-events.ts';
 import { isMonitoringDue } from '../machines/host/host-decider.ts';
-import type { HostMachineState } from '../machines/host/host-types.ts';
+import { MONITORING_TIMEOUT_SECONDS, type HostMachineState } from '../machines/host/host-types.ts';
 import { HostState } from '../machines/state-codes.ts';
 import { capacityByHost } from '../machines/vm/vm-capacity.ts';
 import type { VmState } from '../machines/vm/vm-types.ts';
@@ -141,7 +141,10 @@ export class HostService {
     for (const h of hosts) {
       if (h.state !== HostState.MONITORING) continue;
       inFlight++;
-      void this.ctx.system.execute('host', h.id, { type: 'Tick', now }, { cause: 'timer' });
+      // Only a host whose MONITORING may have expired needs the Tick (spec §5.1: 600 s).
+      if (now - h.lastMonTime >= MONITORING_TIMEOUT_SECONDS) {
+        void this.ctx.system.execute('host', h.id, { type: 'Tick', now }, { cause: 'timer' });
+      }
     }
     const due = hosts
       .filter((h) => isMonitoringDue(h, now, hostMonitoringInterval))
