@@ -21,6 +21,14 @@ const replacement = (ch: string): string => {
   }
 };
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f]/;
+
 export function escapeXml(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPABLE, replacement) : text;
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  // The common case (a whole XML document sent as a string, megabytes of
+  // markup and no control characters) goes through native replaceAll, which
+  // is several times faster than a regex calling back per character.
+  if (!CONTROL.test(text)) return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return text.replace(ESCAPABLE, replacement);
 }

@@ -27,6 +27,15 @@ const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '
 export function decodeCharacterData(raw: string, offset = 0): string {
   const normalised = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
   if (!normalised.includes('&')) return normalised;
+  // Fast path for what escapeXml writes most: only &lt; &gt; &amp; (and &quot; &apos;).
+  if (!/&(?!(?:lt|gt|amp|quot|apos);)/.test(normalised)) {
+    return normalised
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&quot;', '"')
+      .replaceAll('&apos;', "'")
+      .replaceAll('&amp;', '&');
+  }
   return normalised.replace(/&([^;&\s]{0,10});?/g, (match, ref: string) => {
     if (!match.endsWith(';')) throw new XmlSyntaxError('unterminated entity reference', offset);
     if (ref in PREDEFINED) return PREDEFINED[ref];
