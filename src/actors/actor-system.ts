@@ -33,10 +33,18 @@ export class ActorSystem {
   private readonly lastIds = new Map<StreamKind, number>();
   private readonly dirty = new Set<AnyActor>();
 
+  private checkpointScheduled = false;
+  private closed = false;
+
+  /**
+   * `snapshotEvery`: once an entity has taken this many events since its last
+   * snapshot, a checkpoint is written at the end of the tick (SNAPSHOT_INTERVAL).
+   */
   constructor(
     private readonly log: EventLog,
     private readonly deciders: Readonly<Record<StreamKind, AnyDecider>>,
     private readonly sink: EffectSink = () => {},
+    private readonly snapshotEvery = Infinity,
   ) {
     for (const kind of Object.keys(deciders) as StreamKind[]) this.byKind.set(kind, new Map());
   }
@@ -150,6 +158,16 @@ export class ActorSystem {
     this.register(actor);
     const effects = actor.applyCommitted(events);
     this.dirty.add(actor);
+    if (actor.sinceSnapshot >= this.snapshotEvery && !this.checkpointScheduled) {
+      this.checkpointScheduled = true;
+      // At the end of the tick every committed event has been applied (the
+      // appends' promise chains run as microtasks first), so the checkpoint's
+      // seq matches the states it saves.
+      setImmediate(() => {
+        this.checkpointScheduled = false;
+        if (!this.closed) this.checkpoint();
+      });
+    }
     if (effects.length > 0) this.sink(actor.stream, effects, actor);
   }
 
@@ -242,6 +260,12 @@ export class ActorSystem {
         this.forget(kind, id);
       }
     }
+  }
+
+  /** Takes a last checkpoint; nothing is written after this (the log is about to close). */
+  close(): void {
+    this.checkpoint();
+    this.closed = true;
   }
 
   /** Writes snapshots of every entity changed since the last checkpoint, then the checkpoint. */

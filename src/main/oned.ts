@@ -90,8 +90,11 @@ drivers.logs$.subscribe(({ kind, vid, text }) =>
 );
 
 let router: EffectRouter | undefined;
-const system = new ActorSystem(log, { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider, hook: hookDecider }, (s, e, a) =>
-  router?.sink(s, e, a),
+const system = new ActorSystem(
+  log,
+  { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider, hook: hookDecider },
+  (s, e, a) => router?.sink(s, e, a),
+  config.snapshotInterval,
 );
 const rebuilt = system.rehydrate();
 logger.log('ONE', 'I', `Rebuilt ${rebuilt.actors} entities from ${rebuilt.events} events`);
@@ -152,7 +155,7 @@ async function shutdown(signal: string): Promise<void> {
   clearInterval(checkpointTimer);
   await server.close();
   await drivers.stop();
-  system.checkpoint();
+  system.close();
   log.close();
   samples.close();
   rmSync(pidFile, { force: true });

@@ -102,3 +102,26 @@ describe('ActorSystem ids', () => {
     log.close();
   });
 });
+
+describe('ActorSystem snapshots', () => {
+  it('checkpoints once an entity has taken SNAPSHOT_INTERVAL events, and start-up uses it', async () => {
+    const path = join(dir, 'every.db');
+    const log = openEventLog(path);
+    const system = new ActorSystem(log, deciders, () => {}, 3);
+    for (let i = 0; i < 2; i++) await system.execute('vm', 0, { type: 'Add', by: 1 });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(log.loadSnapshot(streams.vm(0)), undefined);
+    await system.execute('vm', 0, { type: 'Add', by: 1 });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(log.loadSnapshot(streams.vm(0)), { stream: 'vm/0', version: 3, state: { total: 3 } });
+    await system.execute('vm', 0, { type: 'Add', by: 4 });
+    system.close();
+    log.close();
+
+    const reopened = openEventLog(path);
+    const rebuilt = new ActorSystem(reopened, deciders);
+    rebuilt.rehydrate();
+    assert.deepEqual([rebuilt.get('vm', 0)!.version, rebuilt.get('vm', 0)!.state], [4, { total: 7 }]);
+    reopened.close();
+  });
+});
