@@ -3,7 +3,7 @@ import type { CliContext } from './lib/cli-context.ts';
 import { parseOneXml, poolEntries, rootOf, xmlInt } from './lib/one-xml.ts';
 import { resolveIds } from './lib/resolve.ts';
 import { forEachId, type ToolDefinition } from './lib/run-tool.ts';
-import { printDocument } from './lib/show-documents.ts';
+import { showDocuments } from './lib/show-documents.ts';
 import { describeColumns, renderTable } from './lib/table.ts';
 import { runTop } from './lib/top.ts';
 import { hostTable } from './tables/host-table.ts';
@@ -49,14 +49,7 @@ function register(program: Command, ctx: CliContext): void {
     .command('show')
     .description('shows information about hosts')
     .argument('<host...>')
-    .action(async (args: string[]) => {
-      const ids = await resolveIds(ctx.client, 'host', args);
-      let first = true;
-      await forEachId(ctx, ids, async (id) => {
-        printDocument(ctx, await ctx.client.callString('one.host.info', id), 'HOST', formatHostShow, first);
-        first = false;
-      });
-    });
+    .action((args: string[]) => showDocuments(ctx, 'host', args, 'one.host.info', 'HOST', formatHostShow));
 
   program
     .command('delete')

@@ -6,7 +6,7 @@ import { isXmlObject, parseOneXml, poolEntries, rootOf, xmlText, type XmlObject 
 import { poolFilter } from './lib/pool-filter.ts';
 import { resolveIds, resolveOne } from './lib/resolve.ts';
 import { forEachId, type ToolDefinition } from './lib/run-tool.ts';
-import { printDocument } from './lib/show-documents.ts';
+import { showDocuments } from './lib/show-documents.ts';
 import { describeColumns, renderTable } from './lib/table.ts';
 import { runTop } from './lib/top.ts';
 import { historyTable, type HistoryRow } from './tables/history-table.ts';
@@ -141,14 +141,7 @@ function register(program: Command, ctx: CliContext): void {
     .command('show')
     .description('shows information about VMs')
     .argument('<vm...>')
-    .action(async (args: string[]) => {
-      const ids = await resolveIds(ctx.client, 'vm', args);
-      let first = true;
-      await forEachId(ctx, ids, async (id) => {
-        printDocument(ctx, await ctx.client.callString('one.vm.info', id), 'VM', formatVmShow, first);
-        first = false;
-      });
-    });
+    .action((args: string[]) => showDocuments(ctx, 'vm', args, 'one.vm.info', 'VM', formatVmShow));
 
   program
     .command('history')

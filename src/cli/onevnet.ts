@@ -6,7 +6,7 @@ import { parseOneXml, poolEntries, xmlText } from './lib/one-xml.ts';
 import { poolFilter } from './lib/pool-filter.ts';
 import { resolveIds } from './lib/resolve.ts';
 import { forEachId, type ToolDefinition } from './lib/run-tool.ts';
-import { printDocument } from './lib/show-documents.ts';
+import { showDocuments } from './lib/show-documents.ts';
 import { describeColumns, renderTable } from './lib/table.ts';
 import { vnetTable } from './tables/vnet-table.ts';
 import { formatVnetShow } from './views/vnet-view.ts';
@@ -32,14 +32,7 @@ function register(program: Command, ctx: CliContext): void {
     .command('show')
     .description('shows information about virtual networks')
     .argument('<vnet...>')
-    .action(async (args: string[]) => {
-      const ids = await resolveIds(ctx.client, 'vnet', args);
-      let first = true;
-      await forEachId(ctx, ids, async (id) => {
-        printDocument(ctx, await ctx.client.callString('one.vn.info', id), 'VNET', formatVnetShow, first);
-        first = false;
-      });
-    });
+    .action((args: string[]) => showDocuments(ctx, 'vnet', args, 'one.vn.info', 'VNET', formatVnetShow));
 
   program
     .command('delete')
