@@ -1,0 +1,109 @@
+/**
+ * oneaudit — checks a running oned from the outside, through the API only
+ * (one.event.poll and the pool calls), as an auditor would:
+ *
+ *   oneaudit verify          re-computes the hash chain of the whole log
+ *   oneaudit replay          folds the log through the VM and host machines and
+ *                            compares the result with what oned serves
+ *   oneaudit log [stream]    prints the log (optionally one stream), one JSON line an event
+ *
+ * ONE_XMLRPC and ONE_AUTH as for the other tools; oneadmin only.
+ */
+import type { StoredEvent } from '../events/envelope.ts';
+import { hostDecider } from '../machines/host/host-decider.ts';
+import type { HostMachineState } from '../machines/host/host-types.ts';
+import { vmDecider } from '../machines/vm/vm-decider.ts';
+import type { VmState } from '../machines/vm/vm-types.ts';
+import { sessionFromOneAuth, XmlRpcClient } from '../rpc/client.ts';
+import { readCredentials } from '../main/one-auth.ts';
+import { ChainChecker } from './chain-check.ts';
+
+const PAGE = 10_000;
+
+async function* allEvents(client: XmlRpcClient, session: string): AsyncGenerator<StoredEvent[]> {
+  for (let after = 0; ; ) {
+    const [ok, value] = (await client.call('one.event.poll', [session, after, PAGE, 0])) as [boolean, string];
+    if (!ok) throw new Error(value);
+    const page = JSON.parse(value) as StoredEvent[];
+    if (page.length === 0) return;
+    yield page;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+
+/** Compares the fold of the log with oned's answers; returns the differences found. */
+async function replay(client: XmlRpcClient, session: string): Promise<string[]> {
+  const vms = new Map<string, VmState>();
+  const hosts = new Map<string, HostMachineState>();
+  for await (const page of allEvents(client, session)) {
+    for (const { stream, event } of page) {
+      if (stream.startsWith('vm/')) vms.set(stream, vmDecider.evolve(vms.get(stream) ?? vmDecider.initialState, event as never));
+      if (stream.startsWith('host/')) hosts.set(stream, hostDecider.evolve(hosts.get(stream) ?? hostDecider.initialState, event as never));
+    }
+  }
+  const problems: string[] = [];
+  for (const vm of vms.values()) {
+    const [ok, xml] = (await client.call('one.vm.info', [session, vm.id])) as [boolean, string];
+    if (!ok) {
+      problems.push(`VM ${vm.id}: in the log but oned says: ${xml}`);
+      continue;
+    }
+    const last = vm.history[vm.history.length - 1];
+    const expected = { STATE: vm.state, LCM_STATE: vm.lcm, STIME: vm.stime, ETIME: vm.etime, SEQ: last?.seq, HID: last?.hid, REASON: last?.reason };
+    for (const [name, value] of Object.entries(expected)) {
+      if (value !== undefined && tag(xml, name) !== String(value)) problems.push(`VM ${vm.id}: ${name} is ${tag(xml, name)} in oned, ${value} in the log`);
+    }
+  }
+  for (const host of hosts.values()) {
+    if (host.deleted) continue;
+    const [ok, xml] = (await client.call('one.host.info', [session, host.id])) as [boolean, string];
+    if (!ok) problems.push(`host ${host.id}: in the log but oned says: ${xml}`);
+    else if (tag(xml, 'STATE') !== String(host.state)) problems.push(`host ${host.id}: STATE is ${tag(xml, 'STATE')} in oned, ${host.state} in the log`);
+  }
+  return problems;
+}
+
+async function main(): Promise<number> {
+  const [command, stream] = process.argv.slice(2);
+  const creds = readCredentials();
+  if (!creds.ok) throw new Error(creds.message);
+  const session = sessionFromOneAuth(`${creds.value.user}:${creds.value.password}`);
+  const client = new XmlRpcClient(process.env.ONE_XMLRPC ?? 'http://localhost:2633/RPC2');
+  try {
+    switch (command) {
+      case 'verify': {
+        const checker = new ChainChecker();
+        for await (const page of allEvents(client, session)) checker.add(page);
+        const r = checker.result();
+        console.log(r.ok ? `hash chain verified: ${r.events} events` : `hash chain BROKEN at event ${r.seq}: ${r.reason}`);
+        return r.ok ? 0 : 1;
+      }
+      case 'replay': {
+        const problems = await replay(client, session);
+        for (const p of problems) console.log(p);
+        console.log(problems.length === 0 ? 'replay matches oned' : `${problems.length} differences`);
+        return problems.length === 0 ? 0 : 1;
+      }
+      case 'log':
+        for await (const page of allEvents(client, session)) {
+          for (const e of page) if (!stream || e.stream === stream) console.log(JSON.stringify(e));
+        }
+        return 0;
+      default:
+        process.stderr.write('Usage: oneaudit verify | replay | log [stream]\n');
+        return 3;
+    }
+  } finally {
+    client.close();
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 255;
+  },
+);
