@@ -142,6 +142,17 @@ export class DriverManager {
   notify(mad: string, line: string): boolean {
     const slot = this.slots.get(mad);
     if (!slot || slot.state !== 'running' || /[\r\n]/.test(line)) return false;
+    const cancelled = /^DRIVER_CANCEL (\d+)$/.exec(line);
+    if (cancelled) {
+      // The driver drops a cancelled action without a reply (§4.3): settle its
+      // requests now, so that the next request for this id (say the
+      // EPILOG_DELETE after a delete) is not answered with the old reply.
+      const id = Number(cancelled[1]);
+      for (const pending of slot.inFlight.filter((p) => p.id === id)) {
+        remove(slot.inFlight, pending);
+        pending.settle(this.synthetic(slot.config.kind, mad, pending.verb, id, `${pending.verb} ${id} cancelled`));
+      }
+    }
     return slot.process?.write(line) ?? false;
   }
 

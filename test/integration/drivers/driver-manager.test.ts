@@ -113,6 +113,20 @@ describe('DriverManager with the dummy drivers', () => {
     });
   });
 
+  it('settles the requests of a cancelled id at once, so the next request for it gets its own reply', async () => {
+    await withManager({ mads: [dummies[1]], env: driverEnv({ VMM_DUMMY_DELAY_DEPLOY_MS: '60000' }) }, async (m) => {
+      await m.start();
+      const deploy = m.request('vmm_dummy', 'DEPLOY', 8, ['h', 'f', '-']);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(m.notify('vmm_dummy', 'DRIVER_CANCEL 8'), true);
+      const cancelled = await deploy;
+      assert.deepEqual([cancelled.result, cancelled.origin], ['FAILURE', 'manager']);
+      assert.match(cancelled.info, /DEPLOY 8 cancelled/);
+      const cancel = await m.request('vmm_dummy', 'CANCEL', 8, ['h', 'dummy-8', '-']);
+      assert.deepEqual([cancel.verb, cancel.result, cancel.origin], ['CANCEL', 'SUCCESS', 'driver']);
+    });
+  });
+
   it('restarts a driver killed mid-request and re-sends what was in flight', async () => {
     await withManager({ mads: [dummies[1]], env: driverEnv({ VMM_DUMMY_DELAY_MS: '700' }) }, async (m, log) => {
       await m.start();
