@@ -77,7 +77,7 @@ export class EffectRouter {
     void this.ctx.drivers
       .request(effect.imMad, 'MONITOR', effect.hid, [effect.hostname])
       .then((reply) => {
-        if (!this.ctx.lifecycle.stopping) return this.core.hostService.monitored(effect.hid, reply.success, reply.info);
+        if (!this.ctx.lifecycle.stopping) return this.core.hostMonitor.monitored(effect.hid, reply.success, reply.info);
       });
   }
 

@@ -4,6 +4,7 @@ import type { CorePort, Result, VmAction, VmQuery } from '../rpc/core-port.ts';
 import type { HostView, UserView, VmView, VnetView } from '../rpc/views.ts';
 import type { CoreContext } from './core-context.ts';
 import { HookService } from './hook-service.ts';
+import { HostMonitor } from './host-monitoring.ts';
 import { HostService } from './host-service.ts';
 import { NetworkLeases } from './network-leases.ts';
 import { UserService } from './user-service.ts';
@@ -21,11 +22,13 @@ export class OneCore implements CorePort {
   readonly vmService: VmService;
   readonly vnetService: VnetService;
   readonly hookService: HookService;
+  readonly hostMonitor: HostMonitor;
 
   constructor(readonly ctx: CoreContext) {
     const leases = new NetworkLeases(ctx.system);
     this.userService = new UserService(ctx);
-    this.hostService = new HostService(ctx);
+    this.hostMonitor = new HostMonitor(ctx);
+    this.hostService = new HostService(ctx, this.hostMonitor);
     this.hookService = new HookService(ctx);
     this.vmService = new VmService(ctx, this.userService, leases, this.hookService);
     this.vnetService = new VnetService(ctx, this.userService, leases);

@@ -109,7 +109,7 @@ const ctx: CoreContext = {
   drivers: driverGateway(drivers),
   samples,
   lifecycle: { stopping: false },
-  hostTemplates: new Map(),
+  hostSamples: new Map(),
   vmPolls: new Map(),
 };
 restoreSamples(ctx);
@@ -135,7 +135,7 @@ if (interrupted > 0) logger.log('HKM', 'W', `${interrupted} hook runs were inter
 const reissued = router.reconcile();
 if (reissued > 0) logger.log('ONE', 'I', `Re-issued ${reissued} driver operations left in flight`);
 
-core.hostService.startMonitoring();
+core.hostMonitor.start();
 const pollTimer = setInterval(() => router!.pollTick(), 1000);
 const checkpointTimer = setInterval(() => system.checkpoint(), 30_000);
 
@@ -150,7 +150,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.log('ONE', 'I', `Got ${signal}, stopping`);
   ctx.lifecycle.stopping = true;
-  core.hostService.stopMonitoring();
+  core.hostMonitor.stop();
   clearInterval(pollTimer);
   clearInterval(checkpointTimer);
   await server.close();

@@ -1,7 +1,6 @@
-import type { CoreContext, VmPollFigures } from '../core/core-context.ts';
+import type { CoreContext, HostSample, VmPollFigures } from '../core/core-context.ts';
 import { VmState } from '../machines/state-codes.ts';
 import type { VmState as Vm } from '../machines/vm/vm-types.ts';
-import type { Template } from '../template/template.ts';
 
 /**
  * Brings back the latest monitoring template of every host and the latest
@@ -11,8 +10,8 @@ import type { Template } from '../template/template.ts';
 export function restoreSamples(ctx: CoreContext): void {
   for (const actor of ctx.system.all('host')) {
     const id = Number(actor.stream.split('/')[1]);
-    const latest = ctx.samples.latest<{ template: Template }>('host', id);
-    if (latest) ctx.hostTemplates.set(id, latest.sample.template);
+    const latest = ctx.samples.latest<HostSample>('host', id);
+    if (latest?.sample.template) ctx.hostSamples.set(id, latest.sample);
   }
   for (const actor of ctx.system.all('vm')) {
     const vm = actor.state as Vm;
