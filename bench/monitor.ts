@@ -10,14 +10,16 @@
  * phase 2 restarts the same oned on the same log with an interval of 1 s,
  * which asks for N updates/s: what it ingests then is its capacity.
  *
- * Updates are counted by following `one.event.poll` (HostMonitored events,
- * i.e. committed, as a scheduler would see them). The lag of one update is
- * the gap between two committed results of the same host minus the interval:
- * how late that monitoring came.
+ * Updates are counted in oned's monitoring table (var/monitoring.db): a
+ * settled host's monitoring is a sample there, not an event in the log, so
+ * the log only grows with state changes (the figures report its growth).
+ * The lag of one update is the gap between two samples of the same host
+ * minus the interval: how late that monitoring came.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { XmlRpcClient } from '../src/rpc/client.ts';
 import { makeLocation, Oned } from '../test/helpers/oned-harness.ts';
 import { isSmallRun, perSecond, printReport } from './lib/report.ts';
@@ -49,31 +51,21 @@ TM_MAD = [ name = "tm_dummy", executable = "one_tm_dummy", arguments = "" ]
 `;
 }
 
-/** Follows the committed event feed and keeps what the figures need. */
+/** Follows the committed event feed: how much the log grows while hosts are monitored. */
 class MonitoringFeed {
   private after = 0;
   private stopped = false;
   private done: Promise<void> | undefined;
-  private readonly lastResultMs = new Map<string, number>();
-  private currentInterval = interval;
-  updates = 0;
-  failures = 0;
-  lags: number[] = [];
   /** Distinct commit stamps seen while recording: every group commit stamps its events with one `ts`. */
   commits = 0;
   eventsSeen = 0;
   private lastTs = 0;
-  /** Updates per commit second, for the peak rate. */
-  readonly perSecond = new Map<number, number>();
   recording = false;
-  readonly everMonitored = new Set<string>();
 
   constructor(private client: XmlRpcClient, private readonly session: string) {}
 
-  start(client = this.client, monitoringInterval = this.currentInterval): void {
+  start(client = this.client): void {
     this.client = client;
-    if (monitoringInterval !== this.currentInterval) this.lastResultMs.clear(); // a gap across the restart is no lag
-    this.currentInterval = monitoringInterval;
     this.stopped = false;
     this.done = this.loop();
   }
@@ -85,7 +77,7 @@ class MonitoringFeed {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      let batch: { seq: number; stream: string; ts: number; event: { type: string } }[];
+      let batch: { seq: number; ts: number }[];
       try {
         const [ok, value] = (await this.client.call('one.event.poll', [this.session, this.after, 10_000, 300])) as [boolean, string];
         if (!ok) throw new Error(value);
@@ -94,26 +86,39 @@ class MonitoringFeed {
         if (this.stopped) return;
         throw err;
       }
-      for (const { stream, ts, event } of batch) {
+      for (const { ts } of batch) {
         if (this.recording) {
           this.eventsSeen++;
           if (ts !== this.lastTs) this.commits++;
         }
         this.lastTs = ts;
-        const monitored = event.type === 'HostMonitored';
-        if (!monitored && event.type !== 'HostMonitorFailed') continue;
-        if (monitored) {
-          this.updates++;
-          if (this.recording) this.perSecond.set(Math.floor(ts / 1000), (this.perSecond.get(Math.floor(ts / 1000)) ?? 0) + 1);
-        }
-        else this.failures++;
-        this.everMonitored.add(stream);
-        const previous = this.lastResultMs.get(stream);
-        if (this.recording && previous !== undefined) this.lags.push((ts - previous) / 1000 - this.currentInterval);
-        this.lastResultMs.set(stream, ts);
       }
       if (batch.length > 0) this.after = batch[batch.length - 1]!.seq;
     }
+  }
+}
+
+/** Host samples recorded in [from, to) epoch seconds, read from oned's monitoring table. */
+function samplesIn(location: string, from: number, to: number): { id: number; time: number; failed: boolean }[] {
+  const db = new Database(join(location, 'var', 'monitoring.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare("SELECT id, time, instr(sample, '\"failure\"') > 0 AS failed FROM monitoring WHERE kind = 'host' AND time >= ? AND time < ? ORDER BY id, n")
+      .all(from, to) as { id: number; time: number; failed: number }[];
+    return rows.map((r) => ({ id: r.id, time: r.time, failed: r.failed === 1 }));
+  } finally {
+    db.close();
+  }
+}
+
+function hostsEverSampled(location: string): number {
+  const db = new Database(join(location, 'var', 'monitoring.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("SELECT count(DISTINCT id) FROM monitoring WHERE kind = 'host'").pluck().get() as number;
+  } catch {
+    return 0;
+  } finally {
+    db.close();
   }
 }
 
@@ -170,36 +175,46 @@ interface WindowFigures {
   rssMb: number;
   commitsPerS: number;
   eventsPerCommit: number;
+  eventsPerS: number;
   peakUpdatesPerS: number;
 }
 
 /** Measures one window on a warmed-up oned. */
-async function measureWindow(one: Oned, feed: MonitoringFeed): Promise<WindowFigures> {
+async function measureWindow(one: Oned, feed: MonitoringFeed, monitoringInterval: number): Promise<WindowFigures> {
   const pid = one.process.pid!;
   const driver = imDriverPid(pid);
-  const updates0 = feed.updates;
-  const failures0 = feed.failures;
+  // Whole seconds: sample times are epoch seconds.
+  await sleep(1000 - (Date.now() % 1000));
+  const from = Math.floor(Date.now() / 1000);
   const cpu0 = cpuSeconds(pid);
   const driverCpu0 = driver ? cpuSeconds(driver) : 0;
-  feed.lags = [];
   const commits0 = feed.commits;
   const events0 = feed.eventsSeen;
-  feed.perSecond.clear();
   feed.recording = true;
   const t0 = performance.now();
   await sleep(windowS * 1000);
   const elapsedMs = performance.now() - t0;
   feed.recording = false;
-  const lags = [...feed.lags].sort((a, b) => a - b);
+  await sleep(300); // let the last batch of samples reach the table
+  const samples = samplesIn(one.location, from, from + windowS);
+  const lags: number[] = [];
+  const perSecondCount = new Map<number, number>();
+  for (let i = 0; i < samples.length; i++) {
+    const { id, time } = samples[i]!;
+    perSecondCount.set(time, (perSecondCount.get(time) ?? 0) + 1);
+    const previous = samples[i - 1];
+    if (previous && previous.id === id) lags.push(time - previous.time - monitoringInterval);
+  }
+  lags.sort((a, b) => a - b);
   const commits = feed.commits - commits0;
-  // The first and last seconds are cut by the window; the peak is over whole seconds.
-  const seconds = [...feed.perSecond.entries()].sort(([a], [b]) => a - b).slice(1, -1).map(([, n]) => n);
+  const seconds = [...perSecondCount.values()];
   return {
     commitsPerS: perSecond(commits, elapsedMs),
     eventsPerCommit: commits > 0 ? round((feed.eventsSeen - events0) / commits, 1) : 0,
+    eventsPerS: perSecond(feed.eventsSeen - events0, elapsedMs),
     peakUpdatesPerS: seconds.length > 0 ? Math.max(...seconds) : 0,
-    updatesPerS: perSecond(feed.updates - updates0, elapsedMs),
-    failures: feed.failures - failures0,
+    updatesPerS: round(samples.length / windowS, 0),
+    failures: samples.filter((x) => x.failed).length,
     lagP50: round(percentile(lags, 50)),
     lagP99: round(percentile(lags, 99)),
     lagMax: round(lags.at(-1) ?? -1),
@@ -236,8 +251,8 @@ try {
   say(`monitor bench: ${hostCount} hosts, interval ${interval} s, window ${windowS} s, oned pid ${one.process.pid}`);
   const allocMs = await allocateHosts(one);
   say(`allocated ${hostCount} hosts in ${round(allocMs / 1000)} s`);
-  await waitUntil('every host monitored once', () => feed.everMonitored.size >= hostCount, (interval * 3 + 60) * 1000);
-  const steady = await measureWindow(one, feed);
+  await waitUntil('every host monitored once', () => hostsEverSampled(location) >= hostCount, (interval * 3 + 60) * 1000);
+  const steady = await measureWindow(one, feed, interval);
   const pool = await poolSample(one, interval);
   say(`interval ${interval}: ${JSON.stringify(steady)} hostpool.info ${pool.ms} ms, overdue p99 ${pool.overdueP99} s`);
 
@@ -251,9 +266,9 @@ try {
   one = await Oned.start({ location });
   const restartS = (performance.now() - restartStart) / 1000;
   feedClient = new XmlRpcClient(`http://127.0.0.1:${one.port}/RPC2`, { timeoutMs: 60_000, maxSockets: 1 });
-  feed.start(feedClient, saturationInterval);
+  feed.start(feedClient);
   await sleep((small ? 1 : 5) * 1000); // warm-up: the first round after the restart is one burst
-  const saturated = await measureWindow(one, feed);
+  const saturated = await measureWindow(one, feed, saturationInterval);
   say(`interval ${saturationInterval}: ${JSON.stringify(saturated)}; restart with ${hostCount} hosts ${round(restartS)} s`);
   const hwmMb = round(statusKb(one.process.pid!, 'VmHWM') / 1024, 1);
 
@@ -276,6 +291,8 @@ try {
     im_driver_cpu_pct_saturated: saturated.driverCpuPct,
     rss_mb_saturated: saturated.rssMb,
     rss_mb_peak: hwmMb,
+    log_events_per_s: steady.eventsPerS,
+    log_events_per_s_saturated: saturated.eventsPerS,
     commits_per_s: steady.commitsPerS,
     events_per_commit: steady.eventsPerCommit,
     commits_per_s_saturated: saturated.commitsPerS,
