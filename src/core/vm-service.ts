@@ -21,6 +21,9 @@ import type { UserService } from './user-service.ts';
 
 const fail = (code: DomainError['code'], message: string) => ({ ok: false as const, error: domainError(code, message) });
 
+/** A Plan whose events the caller may still add to (the leases of an allocation). */
+type VmPlan = { ok: true; events: Map<string, readonly DomainEvent[]> } | { ok: false; error: DomainError };
+
 /** The capacity a VM asks of its host (spec §5.3): all zero unless CPU and MEMORY are both set. */
 export function requirementOf(template: Template): { cpu: number; mem: number; disk: number } {
   const memory = getInt(template, 'MEMORY');
@@ -191,7 +194,7 @@ export class VmService {
    * runs the transition fires, and the release of every lease when it ends
    * the VM (a VM reaches DONE by many paths; this is the one place for all).
    */
-  private planVm(vid: number, states: ReadonlyMap<string, unknown>, command: VmCommand): Plan & { events?: Map<string, readonly DomainEvent[]> } {
+  private planVm(vid: number, states: ReadonlyMap<string, unknown>, command: VmCommand): VmPlan {
     const vmStream = streams.vm(vid);
     const before = states.get(vmStream) as VmState;
     const decision = this.ctx.system.decide('vm', before, command);
