@@ -36,12 +36,14 @@ function register(program: Command, ctx: CliContext): void {
 
   program
     .command('delete')
-    .description('removes virtual networks')
+    .description('removes virtual networks (refused while leases are in use, unless oneadmin passes --force)')
     .argument('<vnet...>')
-    .action(async (args: string[]) => {
+    .option('--force', 'delete even with leases in use (oneadmin only)')
+    .action(async (args: string[], opts: { force?: boolean }) => {
       const ids = await resolveIds(ctx.client, 'vnet', args);
       await forEachId(ctx, ids, async (id) => {
-        await ctx.client.call('one.vn.delete', id);
+        if (opts.force) await ctx.client.call('one.vn.delete', id, true);
+        else await ctx.client.call('one.vn.delete', id);
         ctx.verbose(`Virtual network ${id} deleted`);
       });
     });

@@ -5,6 +5,7 @@ import {
   failure,
   noSuch,
   notAuthorized,
+  onlyOneadmin,
   ONEADMIN,
   success,
   type MethodContext,
@@ -32,11 +33,23 @@ const info = defineMethod('one.vn.info', 'RequestManagerVirtualNetworkInfo', ['i
   return vnet ? success(vnetDocument(vnet)) : failure(noSuch('virtual network', nid));
 });
 
-const remove = defineMethod('one.vn.delete', 'RequestManagerVirtualNetworkDelete', ['int'], async (ctx, caller, nid) => {
-  const refused = checkOwner(ctx, caller, nid);
-  if (refused) return refused;
-  return answer(await ctx.core.deleteVnet(caller, nid, false), () => nid);
-});
+/**
+ * `(nid)`, or `(nid, force)`: a network with leases in use is refused (1.4
+ * deleted it anyway) unless oneadmin forces it.
+ */
+const remove: RpcMethod = {
+  name: 'one.vn.delete',
+  requestName: 'RequestManagerVirtualNetworkDelete',
+  signatures: [['int'], ['int', 'boolean']],
+  invoke: async (ctx, caller, args) => {
+    const nid = args[0] as number;
+    const force = args.length === 2 && (args[1] as boolean);
+    const refused = checkOwner(ctx, caller, nid);
+    if (refused) return refused;
+    if (force && caller !== ONEADMIN) return failure(onlyOneadmin('force the deletion of virtual networks'));
+    return answer(await ctx.core.deleteVnet(caller, nid, force), () => nid);
+  },
+};
 
 const publish = defineMethod(
   'one.vn.publish',
