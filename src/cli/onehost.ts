@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { printAllocated } from './lib/allocate.ts';
 import type { CliContext } from './lib/cli-context.ts';
 import { parseOneXml, poolEntries, rootOf, xmlInt } from './lib/one-xml.ts';
 import { resolveIds } from './lib/resolve.ts';
@@ -40,9 +41,7 @@ function register(program: Command, ctx: CliContext): void {
     .argument('<vmm_mad>')
     .argument('<tm_mad>')
     .action(async (hostname: string, im: string, vmm: string, tm: string) => {
-      const id = await ctx.client.callId('one.host.allocate', hostname, im, vmm, tm);
-      if (ctx.options.json) ctx.print(JSON.stringify({ ID: id }));
-      else ctx.verbose(`ID: ${id}`);
+      printAllocated(ctx, await ctx.client.callId('one.host.allocate', hostname, im, vmm, tm));
     });
 
   program

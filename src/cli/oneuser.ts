@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { sha1Hex } from './lib/auth.ts';
+import { printAllocated } from './lib/allocate.ts';
 import type { CliContext } from './lib/cli-context.ts';
 import { CliError } from './lib/cli-error.ts';
 import { parseOneXml, poolEntries } from './lib/one-xml.ts';
@@ -24,9 +25,7 @@ function register(program: Command, ctx: CliContext): void {
     .argument('<name>')
     .argument('<password>')
     .action(async (name: string, password: string) => {
-      const id = await ctx.client.callId('one.user.allocate', name, sha1Hex(password));
-      if (ctx.options.json) ctx.print(JSON.stringify({ ID: id }));
-      else ctx.verbose(`ID: ${id}`);
+      printAllocated(ctx, await ctx.client.callId('one.user.allocate', name, sha1Hex(password)));
     });
 
   program

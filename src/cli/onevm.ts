@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { allocateFromFile } from './lib/allocate.ts';
 import type { CliContext } from './lib/cli-context.ts';
 import { CliError } from './lib/cli-error.ts';
 import { isXmlObject, parseOneXml, poolEntries, rootOf, xmlText, type XmlObject } from './lib/one-xml.ts';
@@ -72,17 +72,7 @@ function register(program: Command, ctx: CliContext): void {
     .alias('submit')
     .description('submits a new virtual machine (one.vm.allocate)')
     .argument('<template>', 'file with the VM template')
-    .action(async (file: string) => {
-      let template: string;
-      try {
-        template = readFileSync(file, 'utf8');
-      } catch (err) {
-        throw new CliError(`cannot read template file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
-      }
-      const id = await ctx.client.callId('one.vm.allocate', template);
-      if (ctx.options.json) ctx.print(JSON.stringify({ ID: id }));
-      else ctx.verbose(`ID: ${id}`);
-    });
+    .action((file: string) => allocateFromFile(ctx, 'one.vm.allocate', file));
 
   program
     .command('deploy')

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { allocateFromFile } from './lib/allocate.ts';
 import type { CliContext } from './lib/cli-context.ts';
-import { CliError } from './lib/cli-error.ts';
 import { parseOneXml, poolEntries, xmlText } from './lib/one-xml.ts';
 import { poolFilter } from './lib/pool-filter.ts';
 import { resolveIds } from './lib/resolve.ts';
@@ -16,17 +15,7 @@ function register(program: Command, ctx: CliContext): void {
     .command('create')
     .description('creates a virtual network from a template file (one.vn.allocate)')
     .argument('<template>')
-    .action(async (file: string) => {
-      let template: string;
-      try {
-        template = readFileSync(file, 'utf8');
-      } catch (err) {
-        throw new CliError(`cannot read template file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
-      }
-      const id = await ctx.client.callId('one.vn.allocate', template);
-      if (ctx.options.json) ctx.print(JSON.stringify({ ID: id }));
-      else ctx.verbose(`ID: ${id}`);
-    });
+    .action((file: string) => allocateFromFile(ctx, 'one.vn.allocate', file));
 
   program
     .command('show')
