@@ -1,5 +1,5 @@
 import type { AnyActor } from '../actors/actor-system.ts';
-import { runVmEffect, type VmDriverEffect } from '../actors/effects/vm-effect-executor.ts';
+import { runVmEffect } from '../actors/effects/vm-effect-executor.ts';
 import type { DriverReply } from '../actors/ports.ts';
 import { parseStream } from '../events/envelope.ts';
 import type { HookEffect } from '../machines/hook/hook-decider.ts';
@@ -53,7 +53,7 @@ export class EffectRouter {
       this.poll(vm);
       return;
     }
-    runVmEffect(effect as VmDriverEffect, vm.template as Template, {
+    runVmEffect(effect, vm.template as Template, {
       drivers: this.ctx.drivers,
       logger: this.ctx.logger,
       varDir: this.ctx.layout.var,

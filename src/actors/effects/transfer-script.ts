@@ -4,14 +4,9 @@
  * `$VAR/<vid>/…` on the front-end.
  */
 
-export type TransferAction =
-  | 'PROLOG'
-  | 'PROLOG_MIGR'
-  | 'PROLOG_RESUME'
-  | 'EPILOG'
-  | 'EPILOG_STOP'
-  | 'EPILOG_DELETE'
-  | 'EPILOG_DELETE_PREVIOUS';
+import type { TmAction } from '../../machines/vm/vm-types.ts';
+
+export type TransferAction = TmAction;
 
 export const TRANSFER_SUFFIX: Record<TransferAction, string> = {
   PROLOG: 'prolog',

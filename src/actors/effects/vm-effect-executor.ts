@@ -3,32 +3,11 @@ import { join } from 'node:path';
 import type { Template } from '../../template/template.ts';
 import { isVector } from '../../template/template.ts';
 import type { DriverGateway, DriverReply, Logger } from '../ports.ts';
-import { TRANSFER_SUFFIX, transferScript, type TransferAction } from './transfer-script.ts';
+import type { VmEffect } from '../../machines/vm/vm-types.ts';
+import { TRANSFER_SUFFIX, transferScript } from './transfer-script.ts';
 
-/** What the VM machine asks for (src/machines/vm); see spec §2.3–2.5. */
-export type VmDriverEffect =
-  | {
-      kind: 'tm';
-      action: TransferAction;
-      vid: number;
-      seq: number;
-      hostname: string;
-      prevHostname?: string;
-      vmDir: string;
-      tmMad: string;
-    }
-  | {
-      kind: 'vmm';
-      action: 'DEPLOY' | 'SHUTDOWN' | 'CANCEL' | 'CANCEL_PREVIOUS' | 'SAVE' | 'RESTORE' | 'MIGRATE' | 'POLL';
-      vid: number;
-      seq: number;
-      hostname: string;
-      prevHostname?: string;
-      deployId: string;
-      vmDir: string;
-      vmMad: string;
-    }
-  | { kind: 'driver_cancel'; driver: 'vmm' | 'tm'; vid: number; mad: string };
+/** The driver requests of the VM machine (spec §2.3–2.5); state changes are logged elsewhere. */
+export type VmDriverEffect = Exclude<VmEffect, { kind: 'state_changed' }>;
 
 /** A driver's answer, turned into the command the VM actor understands. */
 export interface VmDriverOutcome {
