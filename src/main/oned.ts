@@ -123,7 +123,10 @@ if (!core.userService.hasAdmin()) {
     die(creds.message);
   }
   const r = await core.userService.allocate(0, creds.value.user, await hashPassword(sha1hex(creds.value.password)), 'bootstrap');
-  if (!r.ok || r.value !== 0) die(`could not create ${creds.value.user}: ${r.ok ? `got uid ${r.value}` : r.error.message}`);
+  if (!r.ok || r.value !== 0) {
+    releaseLock();
+    die(`could not create ${creds.value.user}: ${r.ok ? `got uid ${r.value}` : r.error.message}`);
+  }
   logger.log('ONE', 'I', `Bootstrapped ${creds.value.user} as uid 0`);
 }
 
@@ -144,12 +147,10 @@ const pidFile = join(layout.run, 'oned.pid');
 writeFileSync(pidFile, `${process.pid}\n`);
 logger.log('ReM', 'I', `XML-RPC server listening on ${config.listenAddress}:${server.port}/RPC2`);
 
-let stopping = false;
 async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.log('ONE', 'I', `Got ${signal}, stopping`);
+  if (ctx.lifecycle.stopping) return;
   ctx.lifecycle.stopping = true;
+  logger.log('ONE', 'I', `Got ${signal}, stopping`);
   core.hostMonitor.stop();
   clearInterval(pollTimer);
   clearInterval(checkpointTimer);
