@@ -1,5 +1,5 @@
 import type { AnyActor } from '../actors/actor-system.ts';
-import { runVmEffect } from '../actors/effects/vm-effect-executor.ts';
+import { runVmEffect } from './vm-effect-executor.ts';
 import type { DriverReply } from '../actors/ports.ts';
 import { parseStream } from '../events/envelope.ts';
 import type { HookEffect } from '../machines/hook/hook-decider.ts';

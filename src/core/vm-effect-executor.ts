@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Template } from '../../template/template.ts';
-import { isVector } from '../../template/template.ts';
-import type { DriverGateway, DriverReply, Logger } from '../ports.ts';
-import type { VmEffect } from '../../machines/vm/vm-types.ts';
+import { getVectors } from '../template/template-lookup.ts';
+import type { Template } from '../template/template.ts';
+import type { DriverGateway, DriverReply, Logger } from '../actors/ports.ts';
+import type { VmEffect } from '../machines/vm/vm-types.ts';
 import { TRANSFER_SUFFIX, transferScript } from './transfer-script.ts';
 
 /** The driver requests of the VM machine (spec §2.3–2.5); state changes are logged elsewhere. */
@@ -50,7 +50,7 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
         vmDir: effect.vmDir,
         varDir: ctx.varDir,
         frontend: ctx.frontend,
-        disks: vectors(template, 'DISK'),
+        disks: getVectors(template, 'DISK').map((disk) => Object.fromEntries(disk.pairs)),
         context: undefined,
       });
       const report = (reply: DriverReply) => {
@@ -107,11 +107,4 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
       return;
     }
   }
-}
-
-/** The sub-attributes of every vector NAME, in template order. */
-export function vectors(template: Template, name: string): Record<string, string>[] {
-  return template.attributes
-    .filter((a) => a.name === name && isVector(a))
-    .map((a) => Object.fromEntries((a as { pairs: readonly (readonly [string, string])[] }).pairs));
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { transferScript, type TransferInput } from '../../../src/actors/effects/transfer-script.ts';
+import { transferScript, type TransferInput } from '../../../src/core/transfer-script.ts';
 
 const base: TransferInput = {
   action: 'PROLOG',

@@ -4,7 +4,7 @@
  * `$VAR/<vid>/…` on the front-end.
  */
 
-import type { TmAction } from '../../machines/vm/vm-types.ts';
+import type { TmAction } from '../machines/vm/vm-types.ts';
 
 export type TransferAction = TmAction;
 
