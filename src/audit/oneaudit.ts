@@ -14,8 +14,8 @@ import { hostDecider } from '../machines/host/host-decider.ts';
 import type { HostMachineState } from '../machines/host/host-types.ts';
 import { vmDecider } from '../machines/vm/vm-decider.ts';
 import type { VmState } from '../machines/vm/vm-types.ts';
-import { sessionFromOneAuth, XmlRpcClient } from '../rpc/client.ts';
-import { readCredentials } from '../main/one-auth.ts';
+import { XmlRpcClient } from '../rpc/client.ts';
+import { readCredentials, sessionOf } from '../rpc/one-auth.ts';
 import { ChainChecker } from './chain-check.ts';
 
 const PAGE = 10_000;
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
   const [command, stream] = process.argv.slice(2);
   const creds = readCredentials();
   if (!creds.ok) throw new Error(creds.message);
-  const session = sessionFromOneAuth(`${creds.value.user}:${creds.value.password}`);
+  const session = sessionOf(creds.value);
   const client = new XmlRpcClient(process.env.ONE_XMLRPC ?? 'http://localhost:2633/RPC2');
   try {
     switch (command) {

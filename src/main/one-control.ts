@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadOnedConf } from '../config/load-oned-conf.ts';
 import { resolveLayout, type Layout } from '../config/layout.ts';
 import { isAlive } from './lock-file.ts';
-import { readCredentials } from './one-auth.ts';
+import { readCredentials } from '../rpc/one-auth.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

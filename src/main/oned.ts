@@ -28,7 +28,7 @@ import { driverGateway } from './driver-gateway.ts';
 import { FileLogger } from './file-logger.ts';
 import { acquireLock } from './lock-file.ts';
 import { restoreSamples } from './restore-samples.ts';
-import { readCredentials, sha1hex } from './one-auth.ts';
+import { readCredentials, sha1hex } from '../rpc/one-auth.ts';
 
 function die(message: string): never {
   process.stderr.write(`oned: ${message}\n`);

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { parseOneAuth, sessionOf } from './one-auth.ts';
 import { parseMethodResponse } from './xmlrpc/decode.ts';
 import { serializeMethodCall } from './xmlrpc/encode.ts';
 import type { XmlRpcValue } from './xmlrpc/value.ts';
@@ -12,10 +12,9 @@ export type { XmlRpcValue, XmlRpcStruct } from './xmlrpc/value.ts';
  * clear): `user:sha1hex(password)`. Throws on a line without a colon.
  */
 export function sessionFromOneAuth(line: string): string {
-  const text = line.trim();
-  const colon = text.indexOf(':');
-  if (colon <= 0) throw new Error('one_auth must contain user:password');
-  return `${text.slice(0, colon)}:${createHash('sha1').update(text.slice(colon + 1)).digest('hex')}`;
+  const credentials = parseOneAuth(line);
+  if (!credentials) throw new Error('one_auth must contain user:password');
+  return sessionOf(credentials);
 }
 
 /** An XML-RPC `<fault>` answer (transport-level: unknown method, malformed request…). */

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { XmlRpcClient } from '../../src/rpc/client.ts';
-import { sessionOf } from '../../src/main/one-auth.ts';
+import { sessionOf } from '../../src/rpc/one-auth.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { dummyConf, makeLocation, REPO } from '../helpers/oned-harness.ts';
 

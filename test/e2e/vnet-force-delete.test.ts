@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sessionOf, sha1hex } from '../../src/main/one-auth.ts';
+import { sessionOf, sha1hex } from '../../src/rpc/one-auth.ts';
 import { Oned, runCli, waitFor } from '../helpers/oned-harness.ts';
 
 const tag = (xml: unknown, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(String(xml))?.[1];

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { sessionOf, sha1hex } from '../../src/main/one-auth.ts';
+import { sessionOf, sha1hex } from '../../src/rpc/one-auth.ts';
 import { XmlRpcClient } from '../../src/rpc/client.ts';
 import { freePort } from './free-port.ts';
 

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { oneAuthPath, parseOneAuth, sessionOf, sha1hex } from '../../rpc/one-auth.ts';
 import { CliError } from './cli-error.ts';
 
-export const sha1Hex = (text: string): string => createHash('sha1').update(text, 'utf8').digest('hex');
+/** The CLI's view of the shared one_auth handling (rpc/one-auth.ts), with errors as CliError. */
+export const sha1Hex = sha1hex;
 
 export interface AuthSource {
   readonly env: NodeJS.ProcessEnv;
@@ -13,18 +12,13 @@ export interface AuthSource {
 }
 
 /** Path of the credentials file: $ONE_AUTH, else ~/.one/one_auth. */
-export function authFilePath(source: AuthSource): string {
-  const fromEnv = source.env.ONE_AUTH;
-  if (fromEnv && fromEnv.trim() !== '') return fromEnv;
-  return join(source.home ?? homedir(), '.one', 'one_auth');
-}
+export const authFilePath = (source: AuthSource): string => oneAuthPath(source.env, source.home);
 
 /** Parses the `user:password` line; the password may itself contain colons. */
 export function parseAuthLine(content: string, path: string): { user: string; password: string } {
-  const line = content.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
-  const colon = line.indexOf(':');
-  if (colon <= 0) throw new CliError(`auth file ${path} must contain one line "user:password"`);
-  return { user: line.slice(0, colon).trim(), password: line.slice(colon + 1).trim() };
+  const credentials = parseOneAuth(content);
+  if (!credentials) throw new CliError(`auth file ${path} must contain one line "user:password"`);
+  return credentials;
 }
 
 /** The 1.4 session string: `user:sha1hex(password)`. */
@@ -40,6 +34,5 @@ export function sessionFromAuth(source: AuthSource): string {
       `cannot read credentials file ${path} (${why}): set ONE_AUTH to a file containing "user:password", or create ~/.one/one_auth`,
     );
   }
-  const { user, password } = parseAuthLine(content, path);
-  return `${user}:${sha1Hex(password)}`;
+  return sessionOf(parseAuthLine(content, path));
 }
