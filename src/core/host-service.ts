@@ -13,6 +13,7 @@ import { outcome } from './outcome.ts';
 
 /** Hosts (spec §5): allocation, enable/disable, and what oned shows of them. Monitoring is in host-monitoring.ts. */
 export class HostService {
+  private capacityAt: { seq: number; byHost: ReturnType<typeof capacityByHost> } | undefined;
   private readonly templateXml = new Map<number, { sample: HostSample | undefined; xml: string }>();
 
   constructor(
@@ -26,14 +27,27 @@ export class HostService {
   }
 
   views(): HostView[] {
-    const capacity = capacityByHost(this.ctx.system.all('vm').map((a) => a.state as VmState));
+    const capacity = this.capacity();
     return this.ctx.system.all('host').flatMap((a) => this.toView(a.state as HostMachineState, capacity) ?? []);
   }
 
   view(hid: number): HostView | undefined {
     const host = this.state(hid);
-    if (!host) return undefined;
-    return this.toView(host, capacityByHost(this.ctx.system.all('vm').map((a) => a.state as VmState)));
+    return host && this.toView(host, this.capacity());
+  }
+
+  /**
+   * What the VMs hold on each host, summed over every VM. It only changes
+   * when events commit, so it is summed once per log position, not per call
+   * (reads never interleave between a commit and its apply: both run in one
+   * turn of the event loop).
+   */
+  private capacity(): ReturnType<typeof capacityByHost> {
+    const seq = this.ctx.log.lastSeq();
+    if (this.capacityAt?.seq !== seq) {
+      this.capacityAt = { seq, byHost: capacityByHost(this.ctx.system.all('vm').map((a) => a.state as VmState)) };
+    }
+    return this.capacityAt.byHost;
   }
 
   private toView(h: HostMachineState, capacity: ReturnType<typeof capacityByHost>): HostView | undefined {
