@@ -60,6 +60,7 @@ export const ONED_CONF_KEYS: Readonly<Record<string, KeySpec>> = {
   DRIVER_TIMEOUT: scalar('driverTimeout', positiveInteger, 600),
   MONITORING_CONCURRENCY: scalar('monitoringConcurrency', positiveInteger, 100),
   SNAPSHOT_INTERVAL: scalar('snapshotInterval', positiveInteger, 100),
+  CHECKPOINT_INTERVAL: scalar('checkpointInterval', positiveInteger, 30),
   IM_MAD: list('imMads', madReader('IM_MAD')),
   VM_MAD: list('vmMads', madReader('VM_MAD', { typed: true })),
   TM_MAD: list('tmMads', madReader('TM_MAD')),

@@ -28,6 +28,8 @@ export interface OnedConfig {
   readonly monitoringConcurrency: number;
   /** Events per stream between actor snapshots. */
   readonly snapshotInterval: number;
+  /** Seconds between two checkpoints of every changed actor (the timer; a clean stop checkpoints too). */
+  readonly checkpointInterval: number;
 }
 
 /** One IM_MAD / VM_MAD / TM_MAD / HM_MAD entry. */

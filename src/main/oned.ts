@@ -140,7 +140,7 @@ if (reissued > 0) logger.log('ONE', 'I', `Re-issued ${reissued} driver operation
 
 core.hostMonitor.start();
 const pollTimer = setInterval(() => router!.pollTick(), 1000);
-const checkpointTimer = setInterval(() => system.checkpoint(), 30_000);
+const checkpointTimer = setInterval(() => system.checkpoint(), config.checkpointInterval * 1000);
 
 const server = await startRpcServer({ core, host: config.listenAddress, port: config.port, logger });
 const pidFile = join(layout.run, 'oned.pid');

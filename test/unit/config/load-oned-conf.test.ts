@@ -77,6 +77,7 @@ describe('oned.conf defaults (spec §8.2)', () => {
       driverTimeout: 600,
       monitoringConcurrency: 100,
       snapshotInterval: 100,
+      checkpointInterval: 30,
     });
   });
 
@@ -84,7 +85,7 @@ describe('oned.conf defaults (spec §8.2)', () => {
     const r = parseOnedConf(
       'host_monitoring_interval = 5\nVM_POLLING_INTERVAL=6\nMANAGER_TIMER = 7\nVM_DIR = /srv/one\nPORT = 2634\n' +
         'LISTEN_ADDRESS = 0.0.0.0\nDEBUG_LEVEL = 0\nNETWORK_SIZE = 100\nMAC_PREFIX = "0A:fF"\n' +
-        'DRIVER_TIMEOUT = 60\nMONITORING_CONCURRENCY = 4\nSNAPSHOT_INTERVAL = 50\n',
+        'DRIVER_TIMEOUT = 60\nMONITORING_CONCURRENCY = 4\nSNAPSHOT_INTERVAL = 50\nCHECKPOINT_INTERVAL = 5\n',
       'oned.conf',
       layout,
     );
@@ -97,7 +98,10 @@ describe('oned.conf defaults (spec §8.2)', () => {
       [r.value.listenAddress, r.value.debugLevel, r.value.networkSize, r.value.macPrefix],
       ['0.0.0.0', 0, 100, '0a:ff'],
     );
-    assert.deepEqual([r.value.driverTimeout, r.value.monitoringConcurrency, r.value.snapshotInterval], [60, 4, 50]);
+    assert.deepEqual(
+      [r.value.driverTimeout, r.value.monitoringConcurrency, r.value.snapshotInterval, r.value.checkpointInterval],
+      [60, 4, 50, 5],
+    );
   });
 
   it('reads MAD and hook vectors with their optional parts', () => {
@@ -139,6 +143,7 @@ describe('oned.conf validation errors name file:line', () => {
     ['DRIVER_TIMEOUT = x', /^oned\.conf:1: DRIVER_TIMEOUT:/],
     ['MONITORING_CONCURRENCY = 0', /^oned\.conf:1: MONITORING_CONCURRENCY:/],
     ['SNAPSHOT_INTERVAL = 1e3', /^oned\.conf:1: SNAPSHOT_INTERVAL:/],
+    ['CHECKPOINT_INTERVAL = 0', /^oned\.conf:1: CHECKPOINT_INTERVAL:/],
     ['DEBUG_LEVEL = 4', /^oned\.conf:1: DEBUG_LEVEL: must be 0 \(ERROR\), 1 \(WARNING\), 2 \(INFO\) or 3 \(DEBUG\), got "4"$/],
     ['MAC_PREFIX = "00:0G"', /^oned\.conf:1: MAC_PREFIX: must be two hex octets like "00:01", got "00:0G"$/],
     ['MAC_PREFIX = 00:01:02', /^oned\.conf:1: MAC_PREFIX:/],
