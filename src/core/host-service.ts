@@ -1,5 +1,6 @@
 import type { MadConfig } from '../config/oned-config.ts';
 import { domainError, ErrorCode } from '../events/domain-error.ts';
+import { invalidHostNameMessage, isValidHostName } from '../inputs/host-name.ts';
 import type { HostMachineState } from '../machines/host/host-types.ts';
 import { HostState } from '../machines/state-codes.ts';
 import { capacityByHost } from '../machines/vm/vm-capacity.ts';
@@ -76,9 +77,7 @@ export class HostService {
   }
 
   async allocate(callerUid: number, name: string, imMad: string, vmMad: string, tmMad: string): Promise<Result<number>> {
-    if (!/^[A-Za-z0-9._-]{1,255}$/.test(name)) {
-      return { ok: false, error: domainError(ErrorCode.XML_RPC_API, `Invalid host name ${JSON.stringify(name)}: use letters, digits, '.', '-' and '_'`) };
-    }
+    if (!isValidHostName(name)) return { ok: false, error: domainError(ErrorCode.XML_RPC_API, invalidHostNameMessage(name)) };
     const { imMads, vmMads, tmMads } = this.ctx.config;
     const wanted: [string, string, readonly MadConfig[]][] = [['IM_MAD', imMad, imMads], ['VM_MAD', vmMad, vmMads], ['TM_MAD', tmMad, tmMads]];
     for (const [kind, mad, list] of wanted) {

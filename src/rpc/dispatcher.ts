@@ -1,4 +1,5 @@
 import { domainError, ErrorCode } from '../events/domain-error.ts';
+import { findForbiddenCharacter } from '../inputs/xml-characters.ts';
 import type { Authenticator } from './auth.ts';
 import { failure, type MethodContext, type OneResponse, type ParamType, type ParamValue, type RpcMethod } from './methods/method.ts';
 import type { MethodCall, XmlRpcFault, XmlRpcValue } from './xmlrpc/value.ts';
@@ -39,7 +40,23 @@ function checkParams(m: RpcMethod, params: readonly XmlRpcValue[]): readonly Par
 }
 
 /**
- * One call through the method table: signature check, authentication,
+ * A string parameter (the session included) holding a character XML 1.0
+ * forbids would poison every document it is later printed in, for every
+ * user: refuse it here, once for every method. The message names the
+ * character (`U+0001`) and never echoes it.
+ */
+function forbiddenCharacterIn(m: RpcMethod, params: readonly XmlRpcValue[]): string | undefined {
+  for (const [i, p] of params.entries()) {
+    const bad = typeof p === 'string' ? findForbiddenCharacter(p) : undefined;
+    if (bad) {
+      return `Parameter ${i + 1} of ${m.name} contains ${bad.description} at character ${bad.index + 1}, a character XML 1.0 does not allow`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * One call through the method table: signature check, characters, authentication,
  * then the method (which does its own authorisation). Only a missing
  * method is a fault; everything else answers `[ok, value, code]`.
  */
@@ -53,6 +70,8 @@ export async function dispatch(call: MethodCall, deps: DispatcherDeps): Promise<
     const message = `Wrong parameters for ${m.name}, expected ${describeSignature(m)}`;
     return { kind: 'response', value: failure(domainError(ErrorCode.XML_RPC_API, message)) };
   }
+  const forbidden = forbiddenCharacterIn(m, call.params);
+  if (forbidden) return { kind: 'response', value: failure(domainError(ErrorCode.XML_RPC_API, forbidden)) };
   try {
     const caller = await deps.auth.authenticate(call.params[0] as string);
     if (caller === undefined) {

@@ -1,3 +1,4 @@
+import { findForbiddenCharacter } from '../inputs/xml-characters.ts';
 import { err, ok, type Result } from './result.ts';
 import type { Template, TemplateAttribute } from './template.ts';
 
@@ -16,6 +17,9 @@ import type { Template, TemplateAttribute } from './template.ts';
  * - A carriage return counts as a blank, so CRLF files parse.
  * - `NAME =` followed by a comment or the end of the input is an empty
  *   attribute too, not only when followed by a newline.
+ * - Characters XML 1.0 forbids (NUL, other C0 controls, U+FFFE/U+FFFF,
+ *   lone surrogates) are refused anywhere in the text: a value holding one
+ *   would make every document that prints it unreadable.
  */
 
 export interface TemplateSyntaxError {
@@ -62,6 +66,11 @@ export function parseTemplateWithLines(
   text: string,
   options: ParseTemplateOptions = {},
 ): Result<ParsedTemplate, TemplateSyntaxError> {
+  const bad = findForbiddenCharacter(text);
+  if (bad) {
+    const before = text.slice(0, bad.index).split('\n');
+    return err(located(`${bad.description} is not allowed in a template`, before.length, before[before.length - 1].length + 1));
+  }
   try {
     return ok(new TemplateScanner(text, options.mode ?? 'multi').parse());
   } catch (e) {

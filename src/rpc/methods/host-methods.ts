@@ -1,3 +1,4 @@
+import { invalidHostNameMessage, isValidHostName } from '../../inputs/host-name.ts';
 import { hostDocument, hostPoolDocument } from '../documents/host-document.ts';
 import {
   answer,
@@ -12,8 +13,6 @@ import {
 } from './method.ts';
 
 const DRIVER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-// Host names reach ssh command lines and XML; refuse anything that is not a plain name or address.
-const HOST_NAME = /^[A-Za-z0-9_.:-]{1,255}$/;
 
 const allocate = defineMethod(
   'one.host.allocate',
@@ -21,7 +20,8 @@ const allocate = defineMethod(
   ['string', 'string', 'string', 'string'],
   async (ctx, caller, name, im, vmm, tm) => {
     if (caller !== ONEADMIN) return failure(onlyOneadmin('add hosts'));
-    if (!HOST_NAME.test(name)) return failure(badParameter(`Invalid host name "${name}"`));
+    // The drivers' own rule: host names reach ssh command lines and hook arguments.
+    if (!isValidHostName(name)) return failure(badParameter(invalidHostNameMessage(name)));
     for (const mad of [im, vmm, tm]) {
       if (!DRIVER_NAME.test(mad)) return failure(badParameter(`Invalid driver name "${mad}"`));
     }

@@ -42,10 +42,11 @@ export function decodeCharacterData(raw: string, offset = 0): string {
     const numeric = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(ref);
     if (!numeric) throw new XmlSyntaxError(`unknown entity &${ref};`, offset);
     const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2], 10);
-    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-      throw new XmlSyntaxError(`invalid character reference &${ref};`, offset);
-    }
-    return String.fromCodePoint(code);
+    if (code > 0x10ffff) throw new XmlSyntaxError(`invalid character reference &${ref};`, offset);
+    // References to characters XML forbids (`&#0;`, a surrogate half) are
+    // decoded as they are, so that the dispatcher refuses them with 0x1000 and
+    // a message naming them, like the same characters sent raw.
+    return code >= 0xd800 && code <= 0xdfff ? String.fromCharCode(code) : String.fromCodePoint(code);
   });
 }
 

@@ -5,6 +5,7 @@ import { parseMethodCall, parseMethodResponse, XmlRpcDecodeError } from '../../.
 import { serializeFault, serializeMethodCall, serializeMethodResponse } from '../../../src/rpc/xmlrpc/encode.ts';
 import { escapeXml } from '../../../src/rpc/xmlrpc/escape.ts';
 import { XmlRpcDouble, type XmlRpcValue } from '../../../src/rpc/xmlrpc/value.ts';
+import { findForbiddenCharacter, replaceForbiddenCharacters } from '../../../src/inputs/xml-characters.ts';
 
 // Strings with markup, entities, CDATA terminators and control characters.
 const nastyString = fc.oneof(
@@ -32,15 +33,19 @@ const value: fc.Arbitrary<XmlRpcValue> = fc.letrec<{ v: XmlRpcValue }>((tie) => 
   ),
 })).v;
 
-/** Dates and Uint8Arrays are compared by content; plain objects by members. */
+/**
+ * Dates and Uint8Arrays are compared by content; plain objects by members.
+ * Characters XML forbids travel as U+FFFD (the encoder never writes them).
+ */
 function normalise(v: XmlRpcValue): unknown {
+  if (typeof v === 'string') return replaceForbiddenCharacters(v);
   if (v instanceof Date) return { date: v.getTime() };
   if (v instanceof Uint8Array) return { bytes: [...v] };
   if (v instanceof XmlRpcDouble) return { double: Object.is(v.value, -0) ? 0 : v.value };
   if (Array.isArray(v)) return v.map(normalise);
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: normalise((v as Record<string, XmlRpcValue>)[k]), enumerable: true });
+    for (const k of Object.keys(v)) Object.defineProperty(out, replaceForbiddenCharacters(k), { value: normalise((v as Record<string, XmlRpcValue>)[k]), enumerable: true });
     return out;
   }
   return v;
@@ -72,7 +77,7 @@ describe('XML-RPC codec', () => {
       fc.property(fc.integer(), nastyString, (code, message) => {
         assert.deepEqual(parseMethodResponse(serializeFault({ faultCode: code, faultString: message })), {
           kind: 'fault',
-          fault: { faultCode: code, faultString: message },
+          fault: { faultCode: code, faultString: replaceForbiddenCharacters(message) },
         });
       }),
     );
@@ -80,9 +85,29 @@ describe('XML-RPC codec', () => {
 
   it('escapes markup and control characters', () => {
     assert.equal(escapeXml('a<b>&c'), 'a&lt;b&gt;&amp;c');
-    assert.equal(escapeXml('x\r\ny\u0001'), 'x&#xd;\ny&#x1;');
+    assert.equal(escapeXml('x\r\ny\u0001'), 'x&#xd;\ny\uFFFD');
+    assert.equal(escapeXml('\u0000\uFFFE\uD800a\uD83D\uDE00'), '\uFFFD\uFFFD\uFFFDa\uD83D\uDE00');
     assert.equal(escapeXml('plain'), 'plain');
     assert.match(serializeMethodResponse(']]>'), /<string>\]\]&gt;<\/string>/);
+  });
+
+  it('never writes a character XML 1.0 forbids, not even as a reference', () => {
+    fc.assert(
+      fc.property(value, nastyString, (v, message) => {
+        for (const xml of [serializeMethodResponse(v), serializeFault({ faultCode: 1, faultString: message })]) {
+          assert.equal(findForbiddenCharacter(xml), undefined);
+          for (const [, hex, dec] of xml.matchAll(/&#(?:x([0-9a-f]+)|(\d+));/gi)) {
+            const code = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+            assert.equal(findForbiddenCharacter(String.fromCharCode(code)), undefined, `reference to ${code}`);
+          }
+        }
+      }),
+    );
+  });
+
+  it('decodes references to forbidden characters as they are, for the dispatcher to refuse', () => {
+    const call = parseMethodCall('<methodCall><methodName>x</methodName><params><param><value>a&#0;b&#xD800;</value></param></params></methodCall>');
+    assert.equal(call.params[0], 'a\u0000b\uD800');
   });
 
   it('reads the value forms other implementations send', () => {

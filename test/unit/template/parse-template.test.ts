@@ -136,4 +136,21 @@ describe('parseTemplate syntax errors', () => {
     const e = failure('A = 1\nB = 2\n   C D');
     assert.deepEqual([e.line, e.column], [3, 6]);
   });
+
+  it('refuses every character XML 1.0 forbids, raw or in quotes, naming it without writing it', () => {
+    for (const [text, code, line, column] of [
+      ['NAME = a\u0000b', 'U+0000', 1, 9],
+      ['A = 1\nNAME = "x\u0001"', 'U+0001', 2, 10],
+      ['V = [ A = \u001f ]', 'U+001F', 1, 11],
+      ['# comment \uFFFE', 'U+FFFE', 1, 11],
+      ['NAME = \uD800', 'U+D800', 1, 8],
+      ['NAME = \uDC00x', 'U+DC00', 1, 8],
+    ] as const) {
+      const e = failure(text);
+      assert.equal(e.message, `${code} is not allowed in a template at line ${line}, column ${column}`);
+      assert.doesNotMatch(e.message, /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/);
+    }
+    // Tabs, newlines, CR and whole surrogate pairs are characters like any other.
+    assert.equal(parseTemplate('NAME = "a\tb\r\n😀"').ok, true);
+  });
 });

@@ -1,19 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { findForbiddenCharacter } from '../../../src/inputs/xml-characters.ts';
 import { parseTemplate } from '../../../src/template/parse-template.ts';
 import { serializeTemplate } from '../../../src/template/serialize-template.ts';
 import type { Template, TemplateAttribute } from '../../../src/template/template.ts';
 
 const name = fc.stringMatching(/^[A-Z0-9_]{1,8}$/);
 /** Values biased towards the characters the language treats specially. */
-const awkwardChar = fc.constantFrom('"', '\\', '\n', '\r', ' ', '\t', '[', ']', ',', '#', '=', '$', 'a', 'Z', '0', 'é', '\u0000');
+// Characters XML forbids are refused by the parser (tested in parse-template.test.ts), so values never hold them.
+const awkwardChar = fc.constantFrom('"', '\\', '\n', '\r', ' ', '\t', '[', ']', ',', '#', '=', '$', 'a', 'Z', '0', 'é', '😀');
 const value = fc.oneof(
   fc.string({ unit: awkwardChar, maxLength: 12 }),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.constantFrom('', '""', '\\', '\\"', 'a\\', '"quoted"', '# not a comment'),
-);
+).filter((v) => findForbiddenCharacter(v) === undefined);
 const single = fc.record({ name, value }, { noNullPrototype: true });
 const vector = fc.record({
   name,
