@@ -13,6 +13,7 @@ import { replaceAttributeAt, setSingle } from '../template/template-edit.ts';
 import { substituteVariables } from '../template/substitute-variables.ts';
 import { isVector, vector, type Template, type VectorAttribute } from '../template/template.ts';
 import { templateToXml } from '../template/template-xml.ts';
+import { checkCapacity } from './capacity-limits.ts';
 import type { CoreContext } from './core-context.ts';
 import type { HookService } from './hook-service.ts';
 import type { NetworkLeases } from './network-leases.ts';
@@ -128,6 +129,8 @@ export class VmService {
       const e = parsed.error;
       return fail(ErrorCode.XML_RPC_API, `Error parsing VM template: ${e.message}`);
     }
+    const badCapacity = checkCapacity(parsed.value);
+    if (badCapacity) return { ok: false, error: badCapacity };
     return this.ctx.system.withNextId('vm', (vid) => this.allocateAs(vid, callerUid, parsed.value));
   }
 
