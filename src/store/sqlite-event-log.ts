@@ -5,6 +5,7 @@ import { Subject, type Observable } from 'rxjs';
 import type { EventMeta, StoredEvent } from '../events/envelope.ts';
 import type { AppendRequest, Clock, EventLog, ReplayedEvent, Snapshot } from '../actors/ports.ts';
 import { ConcurrencyError } from '../events/concurrency-error.ts';
+import { LogWriteError } from '../events/log-write-error.ts';
 import { EVENT_LOG_DDL, prepareEventLogStatements, type EventLogStatements } from './event-log-schema.ts';
 import { encodeAppend, type EncodedAppend } from './encode-append.ts';
 import { rawRowToStoredEvent, type EventRow, type RawEventRow } from './event-row.ts';
@@ -20,6 +21,12 @@ export interface EventLogOptions {
   readonly followPageSize?: number;
   /** How long a commit waits for another connection's write lock. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Told when writing starts failing (with the error) and when a commit
+   * succeeds again (undefined): once per change, not once per append, so a
+   * full disk is reported once however many calls it refuses.
+   */
+  readonly onWriteState?: (failure: LogWriteError | undefined) => void;
 }
 
 /** Counters that let tests and benches see how appends were batched. */
@@ -29,6 +36,8 @@ export interface EventLogStats {
   readonly requestsCommitted: number;
   readonly requestsRejected: number;
   readonly eventsCommitted: number;
+  /** Group commits that failed to write (full disk, I/O error): every append in them was rejected. */
+  readonly writeFailures: number;
 }
 
 type VerifyResult = ReturnType<EventLog['verify']>;
@@ -73,13 +82,17 @@ export class SqliteEventLog implements EventLog {
   private queue: PendingAppend[] = [];
   private flushTimer: NodeJS.Immediate | undefined;
   private closed = false;
-  private counters = { commits: 0, requestsCommitted: 0, requestsRejected: 0, eventsCommitted: 0 };
+  private counters = { commits: 0, requestsCommitted: 0, requestsRejected: 0, eventsCommitted: 0, writeFailures: 0 };
+  /** Set while writes fail; cleared by the next commit that succeeds. */
+  private failing: LogWriteError | undefined;
+  private readonly onWriteState: (failure: LogWriteError | undefined) => void;
 
   constructor(private readonly db: Database.Database, options: EventLogOptions = {}) {
     this.st = prepareEventLogStatements(db);
     const clock = options.clock;
     this.nowMs = options.nowMs ?? (clock ? () => clock.now() * 1000 : Date.now);
     this.followPageSize = options.followPageSize ?? 1000;
+    this.onWriteState = options.onWriteState ?? (() => {});
     this.loadTip();
   }
 
@@ -115,21 +128,29 @@ export class SqliteEventLog implements EventLog {
     const ts = this.nowMs();
     const written = new Map<string, number>();
     const outcomes: (StoredEvent[] | Error)[] = [];
+    const tip = { seq: this.tipSeq, hash: this.tipHash };
     try {
       this.st.begin.run();
       for (const pending of batch) outcomes.push(this.writeOne(pending.append, ts, written));
       this.st.commit.run();
     } catch (err) {
-      // Not a domain conflict: the disk or the database failed. Nothing of
-      // this batch is durable, so every caller hears about it.
-      for (const pending of batch) pending.reject(err);
-      // If even this fails the database is unusable; let that surface.
-      if (this.db.inTransaction) this.st.rollback.run();
-      this.versions.clear();
-      this.loadTip();
+      // Not a domain conflict: the disk or the database failed (SQLITE_FULL
+      // on a full disk, usually at COMMIT). Nothing of this batch is durable,
+      // so every caller hears about it, and the log stays usable: the next
+      // batch tries again, which is how writes resume once there is room.
+      const failure = LogWriteError.from(err);
+      this.abandon(tip);
+      this.counters.writeFailures++;
+      for (const pending of batch) pending.reject(failure);
+      if (!this.failing) this.onWriteState(failure);
+      this.failing = failure;
       return;
     }
 
+    if (this.failing) {
+      this.failing = undefined;
+      this.onWriteState(undefined);
+    }
     this.counters.commits++;
     for (const [stream, version] of written) this.versions.set(stream, version);
     for (const outcome of outcomes) {
@@ -145,6 +166,28 @@ export class SqliteEventLog implements EventLog {
         pending.reject(outcome);
       } else pending.resolve(outcome);
     });
+  }
+
+  /**
+   * Undoes a failed group commit without throwing (flush runs from a timer,
+   * where a throw would take oned down). The tip goes back to what it was
+   * before the batch, from memory: no read is needed, and lastSeq() never
+   * claims an event that did not commit.
+   */
+  private abandon(tip: { seq: number; hash: Buffer }): void {
+    try {
+      if (this.db.inTransaction) this.st.rollback.run();
+    } catch {
+      // SQLite has already rolled back, or cannot: the next BEGIN tells.
+    }
+    this.tipSeq = tip.seq;
+    this.tipHash = tip.hash;
+    this.versions.clear();
+  }
+
+  /** The write error that the last group commit hit, while writes keep failing. */
+  writeFailure(): LogWriteError | undefined {
+    return this.failing;
   }
 
   /**
@@ -228,7 +271,7 @@ export class SqliteEventLog implements EventLog {
         for (const request of append.requests) this.versions.delete(request.stream);
         return this.writeOne(append, ts, written, true);
       }
-      return err instanceof Error ? err : new Error(String(err));
+      return LogWriteError.from(err);
     }
   }
 
@@ -261,14 +304,22 @@ export class SqliteEventLog implements EventLog {
   }
 
   saveSnapshot(snapshot: Snapshot): void {
-    this.st.saveSnapshot.run(snapshot.stream, snapshot.version, JSON.stringify(snapshot.state));
+    this.saveSnapshots([snapshot]);
   }
 
-  /** A checkpoint: many snapshots in one transaction (one fsync instead of one per entity). */
+  /**
+   * A checkpoint: many snapshots in one transaction (one fsync instead of one
+   * per entity). All or nothing; on a full disk it throws a LogWriteError and
+   * the previous checkpoint stays as it was.
+   */
   saveSnapshots(snapshots: readonly Snapshot[]): void {
-    this.db.transaction(() => {
-      for (const s of snapshots) this.st.saveSnapshot.run(s.stream, s.version, JSON.stringify(s.state));
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const s of snapshots) this.st.saveSnapshot.run(s.stream, s.version, JSON.stringify(s.state));
+      })();
+    } catch (err) {
+      throw LogWriteError.from(err);
+    }
   }
 
   *listSnapshots(): Iterable<Snapshot> {
