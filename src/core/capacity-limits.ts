@@ -40,7 +40,7 @@ export function checkCapacity(template: Template): DomainError | undefined {
     const text = isSingle(a) ? a.value.trim() : undefined;
     const n = text !== undefined && rule.pattern.test(text) ? Number(text) : Number.NaN;
     if (!(n >= rule.min && n <= rule.max)) {
-      const shown = text === undefined ? 'a vector' : JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+      const shown = text === undefined ? 'vector' : JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
       return domainError(ErrorCode.XML_RPC_API, `Invalid ${a.name} ${shown} in VM template: it must be ${rule.what}`);
     }
   }

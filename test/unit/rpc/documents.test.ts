@@ -81,6 +81,17 @@ describe('XML documents (§3.5)', () => {
     assert.deepEqual(names(pool), ['HOST', 'HOST']);
   });
 
+  it('prints every figure as a plain integer, never in exponent form or with a fraction', () => {
+    const huge = { ...share, memUsage: 1.024e26, cpuUsage: -1e21, maxMem: 2 ** 60, freeCpu: 33.7, usedCpu: Number.NaN };
+    const shares = child(parseXmlTree(hostDocument({ ...host, share: huge })), 'HOST_SHARE');
+    for (const figure of shares.children) assert.match(figure.text, /^-?\d+$/, `${figure.name}=${figure.text}`);
+    assert.equal(child(shares, 'MEM_USAGE').text, '102399999999999991410065408');
+    assert.equal(child(shares, 'MAX_MEM').text, '1152921504606846976');
+    assert.equal(child(shares, 'FREE_CPU').text, '33');
+    const polled = parseXmlTree(vmDocument({ ...vm, memory: 1e30, cpu: 12.5, netTx: 2 ** 70 }));
+    for (const name of ['MEMORY', 'CPU', 'NET_TX', 'NET_RX']) assert.match(child(polled, name).text, /^\d+$/, name);
+  });
+
   it('<VNET> with leases and <VNET_POOL> with TOTAL_LEASES', () => {
     const doc = parseXmlTree(vnetDocument(vnet));
     assert.deepEqual(names(doc), ['ID', 'UID', 'NAME', 'TYPE', 'BRIDGE', 'PUBLIC', 'TEMPLATE', 'LEASES']);
