@@ -1,17 +1,58 @@
 /** Drives the VM decider through decide + evolve, the way the actor does. */
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { VmEvent } from '../../../../src/events/vm-events.ts';
 import { vmDecider } from '../../../../src/machines/vm/vm-decider.ts';
 import type { VmCommand, VmEffect, VmState } from '../../../../src/machines/vm/vm-types.ts';
+import { vmActions } from '../../../../src/machines/vm/vm-types.ts';
 
 export const H1 = { hid: 1, hostname: 'node1', vmDir: '/var/one', vmMad: 'vmm_kvm', tmMad: 'tm_ssh' };
 export const H2 = { hid: 2, hostname: 'node2', vmDir: '/srv/one', vmMad: 'vmm_kvm', tmMad: 'tm_nfs' };
 export const REQ = { cpu: 100, mem: 524288, disk: 0 };
+export const H3 = { hid: 3, hostname: 'node3', vmDir: '/var/one', vmMad: 'vmm_xen', tmMad: 'tm_ssh' };
+export type NoNow = DistributiveOmit<VmCommand, 'now'>;
+
+/** Every distinct command shape, for random walks (each step adds its `now`). */
+export const ALL_COMMANDS: NoNow[] = [
+  ...[H1, H2, H3].map((h): NoNow => ({ type: 'Deploy', ...h })),
+  // Few migrations so that the other RUNNING exits get drawn often enough.
+  { type: 'Migrate', ...H2, live: true },
+  { type: 'Migrate', ...H3, live: false },
+  { type: 'Migrate', ...H1, live: false },
+  ...vmActions.map((action): NoNow => ({ type: 'Act', action })),
+  ...(['DEPLOY', 'SHUTDOWN', 'CANCEL', 'SAVE', 'RESTORE', 'MIGRATE'] as const).flatMap((verb) =>
+    [true, false].map((success): NoNow => ({ type: 'DriverReplied', driver: 'vmm', verb, success, info: success ? 'dom-9 x' : 'err' }))),
+  ...[true, false].map((success): NoNow => ({ type: 'DriverReplied', driver: 'tm', verb: 'TRANSFER', success, info: '' })),
+  { type: 'DriverReplied', driver: 'tm', verb: 'DEPLOY', success: true, info: '' },
+  { type: 'DriverReplied', driver: 'vmm', verb: 'TRANSFER', success: true, info: '' },
+  ...(['a', 'p', 'e', 'd', '-'] as const).map((stateLetter): NoNow => ({ type: 'Polled', stateLetter })),
+];
 
 export interface Step {
   state: VmState;
   events: readonly VmEvent[];
   effects: VmEffect[];
+}
+
+/** The commands that VM accepts with at least one event at `now`. */
+export const productive = (vm: VmState, now: number): NoNow[] =>
+  ALL_COMMANDS.filter((c) => {
+    const d = vmDecider.decide(vm, { ...c, now } as VmCommand);
+    return d.ok && d.events.length > 0;
+  });
+
+/** Random-walk steps: [noise, choice, time gap]; noise 0 picks among all commands (rejections and ignored replies included). */
+export const walkStepsArb = fc.array(
+  fc.tuple(fc.noBias(fc.nat({ max: 5 })), fc.noBias(fc.nat({ max: 1000 })), fc.integer({ min: 0, max: 50 })),
+  { minLength: 10, maxLength: 80, size: 'max' },
+);
+
+/** The commands one walk step picks from, mostly those that move the VM. */
+export function walkPool(vm: VmState, now: number, noise: number): NoNow[] {
+  const useful = productive(vm, now);
+  // finalize/resubmit end a walk early, so they are drawn less often.
+  const onward = useful.filter((c) => !(c.type === 'Act' && (c.action === 'finalize' || c.action === 'resubmit')));
+  return noise === 0 ? ALL_COMMANDS : noise === 1 || onward.length === 0 ? useful : onward;
 }
 
 /** Applies a command that must be accepted; returns the new state, events and effects. */

@@ -13,37 +13,9 @@ import { vmDecider } from '../../../../src/machines/vm/vm-decider.ts';
 import { vmCodesOf, vmMachine, vmStateValue } from '../../../../src/machines/vm/vm-machine.ts';
 import type { VmMachineSnapshot } from '../../../../src/machines/vm/vm-machine.ts';
 import type { VmCommand, VmState } from '../../../../src/machines/vm/vm-types.ts';
-import { vmActions } from '../../../../src/machines/vm/vm-types.ts';
 import { LcmState as L, VmState as S } from '../../../../src/machines/state-codes.ts';
-import { H1, H2, REQ } from './vm-fixtures.ts';
+import { REQ, walkPool, walkStepsArb } from './vm-fixtures.ts';
 
-const H3 = { hid: 3, hostname: 'node3', vmDir: '/var/one', vmMad: 'vmm_xen', tmMad: 'tm_ssh' };
-type NoNow = VmCommand extends infer C ? (C extends unknown ? Omit<C, 'now'> : never) : never;
-
-/** Every distinct command shape; each step picks one, mostly among those that produce events. */
-const ALL_COMMANDS: NoNow[] = [
-  ...[H1, H2, H3].map((h): NoNow => ({ type: 'Deploy', ...h })),
-  // Few migrations so that the other RUNNING exits get drawn often enough.
-  { type: 'Migrate', ...H2, live: true },
-  { type: 'Migrate', ...H3, live: false },
-  { type: 'Migrate', ...H1, live: false },
-  ...vmActions.map((action): NoNow => ({ type: 'Act', action })),
-  ...(['DEPLOY', 'SHUTDOWN', 'CANCEL', 'SAVE', 'RESTORE', 'MIGRATE'] as const).flatMap((verb) =>
-    [true, false].map((success): NoNow => ({ type: 'DriverReplied', driver: 'vmm', verb, success, info: success ? 'dom-9 x' : 'err' }))),
-  ...[true, false].map((success): NoNow => ({ type: 'DriverReplied', driver: 'tm', verb: 'TRANSFER', success, info: '' })),
-  { type: 'DriverReplied', driver: 'tm', verb: 'DEPLOY', success: true, info: '' },
-  { type: 'DriverReplied', driver: 'vmm', verb: 'TRANSFER', success: true, info: '' },
-  ...(['a', 'p', 'e', 'd', '-'] as const).map((stateLetter): NoNow => ({ type: 'Polled', stateLetter })),
-];
-
-const productive = (vm: VmState, now: number): NoNow[] =>
-  ALL_COMMANDS.filter((c) => {
-    const d = vmDecider.decide(vm, { ...c, now } as VmCommand);
-    return d.ok && d.events.length > 0;
-  });
-
-/** Each step: [noise, choice, time gap]; noise 0 picks among all commands (rejections and ignored replies included). */
-const stepsArb = fc.array(fc.tuple(fc.noBias(fc.nat({ max: 5 })), fc.noBias(fc.nat({ max: 1000 })), fc.integer({ min: 0, max: 50 })), { minLength: 10, maxLength: 80, size: 'max' });
 
 const resolve = (vm: VmState): VmMachineSnapshot =>
   vmMachine.resolveState({ value: vmStateValue(vm.state, vm.lcm), context: undefined as never });
@@ -68,7 +40,7 @@ function assertInvariants(vm: VmState): void {
 describe('evolveVm agrees with the XState chart', () => {
   it('on random command sequences (decide → evolve vs transition), keeping the invariants', () => {
     const seen = new Set<string>();
-    fc.assert(fc.property(stepsArb, (steps) => {
+    fc.assert(fc.property(walkStepsArb, (steps) => {
       let now = 1_000_000;
       let vm = vmDecider.evolve(vmDecider.initialState, { type: 'VmAllocated', now, vid: 1, uid: 0, name: 'a', template: {}, requirement: REQ });
       let chart: VmMachineSnapshot = transition(vmMachine, vmMachine.resolveState({ value: 'INIT', context: undefined as never }),
@@ -76,10 +48,7 @@ describe('evolveVm agrees with the XState chart', () => {
       const log: VmEvent[] = [{ type: 'VmAllocated', now, vid: 1, uid: 0, name: 'a', template: {}, requirement: REQ }];
       steps.forEach(([noise, choice, gap]) => {
         now += gap;
-        // finalize/resubmit end a walk early, so they are drawn less often.
-        const useful = productive(vm, now);
-        const onward = useful.filter((c) => !(c.type === 'Act' && (c.action === 'finalize' || c.action === 'resubmit')));
-        const pool = noise === 0 ? ALL_COMMANDS : noise === 1 || onward.length === 0 ? useful : onward;
+        const pool = walkPool(vm, now, noise);
         if (pool.length === 0) return;
         const c = pool[choice % pool.length];
         const d = vmDecider.decide(vm, { ...c, now } as VmCommand);
