@@ -4,7 +4,8 @@ import { parseStream, streams } from '../events/envelope.ts';
 import type { Decider } from '../machines/decider.ts';
 import { EntityActor } from './entity-actor.ts';
 import { runExclusive } from './mailbox.ts';
-import type { AppendRequest, EventLog, ReplayedEvent } from './ports.ts';
+import type { AppendRequest, EventLog, LogPosition, ReplayedEvent, Snapshot } from './ports.ts';
+import { checkChain, checkCheckpoint } from './startup-integrity.ts';
 
 // The runtime treats every decider alike; the concrete types live with each kind.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,7 +32,14 @@ export class ActorSystem {
   private readonly actors = new Map<string, AnyActor>();
   private readonly byKind = new Map<StreamKind, Map<number, AnyActor>>();
   private readonly lastIds = new Map<StreamKind, number>();
-  private readonly dirty = new Set<AnyActor>();
+  /** Forgotten (deleted) entities whose stored snapshot still predates the deletion. */
+  private readonly retired = new Set<AnyActor>();
+  /**
+   * How far the log is applied to the actors: the tip at start-up plus every
+   * event applied since. Equal to the log's tip except in the instant
+   * between a commit and its application, when no checkpoint may be taken.
+   */
+  private appliedThrough: number;
 
   private checkpointScheduled = false;
   private closed = false;
@@ -39,14 +47,17 @@ export class ActorSystem {
   /**
    * `snapshotEvery`: once an entity has taken this many events since its last
    * snapshot, a checkpoint is written at the end of the tick (SNAPSHOT_INTERVAL).
+   * `onCheckpoint` hears the log position of every checkpoint written.
    */
   constructor(
     private readonly log: EventLog,
     private readonly deciders: Readonly<Record<StreamKind, AnyDecider>>,
     private readonly sink: EffectSink = () => {},
     private readonly snapshotEvery = Infinity,
+    private readonly onCheckpoint: (position: LogPosition) => void = () => {},
   ) {
     for (const kind of Object.keys(deciders) as StreamKind[]) this.byKind.set(kind, new Map());
+    this.appliedThrough = log.lastSeq();
   }
 
   // ---- reads -------------------------------------------------------------
@@ -150,6 +161,7 @@ export class ActorSystem {
     }
     if (requests.length === 0) return { ok: true, value: [] };
     const stored = await this.log.append(requests, meta);
+    this.appliedThrough += stored.length;
     for (const request of requests) this.commit(involved.find((a) => a.stream === request.stream)!, request.events);
     return { ok: true, value: stored };
   }
@@ -157,18 +169,22 @@ export class ActorSystem {
   private commit(actor: AnyActor, events: readonly DomainEvent[]): void {
     this.register(actor);
     const effects = actor.applyCommitted(events);
-    this.dirty.add(actor);
-    if (actor.sinceSnapshot >= this.snapshotEvery && !this.checkpointScheduled) {
-      this.checkpointScheduled = true;
-      // At the end of the tick every committed event has been applied (the
-      // appends' promise chains run as microtasks first), so the checkpoint's
-      // seq matches the states it saves.
-      setImmediate(() => {
-        this.checkpointScheduled = false;
-        if (!this.closed) this.checkpoint();
-      });
-    }
+    if (actor.sinceSnapshot >= this.snapshotEvery) this.scheduleCheckpoint();
     if (effects.length > 0) this.sink(actor.stream, effects, actor);
+  }
+
+  /**
+   * A checkpoint at the end of the tick, when the appends' promise chains
+   * (microtasks) have applied what was committed; tried again a tick later
+   * should a commit still be on its way to its actors.
+   */
+  private scheduleCheckpoint(): void {
+    if (this.checkpointScheduled) return;
+    this.checkpointScheduled = true;
+    setImmediate(() => {
+      this.checkpointScheduled = false;
+      if (this.checkpoint() < 0) this.scheduleCheckpoint();
+    });
   }
 
   /** The actor of a stream, or a fresh unregistered one for a new entity. */
@@ -196,6 +212,7 @@ export class ActorSystem {
   forget(kind: StreamKind, id: number): void {
     const actor = this.get(kind, id);
     if (!actor) return;
+    if (actor.version !== actor.snapshotVersion) this.retired.add(actor);
     this.actors.delete(actor.stream);
     this.byKind.get(kind)!.delete(id);
   }
@@ -204,35 +221,48 @@ export class ActorSystem {
 
   /**
    * Rebuilds every actor: from the last checkpoint's snapshots plus the tail
-   * of the log when there is one, else by folding the whole log.
+   * of the log when there is one, else by folding the whole log. The
+   * checkpoint is checked against the log first and the hash chain after it
+   * is verified; any mismatch throws IntegrityError. `rebuild` discards the
+   * snapshots and folds (and verifies) the whole log.
    */
-  rehydrate(options: { useSnapshots?: boolean; pageSize?: number } = {}): { events: number; actors: number } {
-    const { useSnapshots = true, pageSize = 20_000 } = options;
-    let after = 0;
-    const checkpoint = useSnapshots ? this.log.loadSnapshot<{ seq: number }>(CHECKPOINT_STREAM) : undefined;
-    if (checkpoint && this.log.listSnapshots) {
-      for (const snap of this.log.listSnapshots()) {
-        const parsed = parseStream(snap.stream);
-        if (!parsed) continue;
-        const actor = new EntityActor(snap.stream, this.deciders[parsed.kind], snap.state, snap.version);
+  rehydrate(options: { useSnapshots?: boolean; rebuild?: boolean } = {}): { events: number; actors: number } {
+    const { useSnapshots = true, rebuild = false } = options;
+    if (rebuild) this.log.deleteSnapshots();
+    const checkpoint = useSnapshots && !rebuild ? this.loadCheckpoint() : undefined;
+    let from: LogPosition = { seq: 0, hash: '' };
+    if (checkpoint) {
+      const snapshots = [...(this.log.listSnapshots?.() ?? [])].filter((snap) => parseStream(snap.stream));
+      checkCheckpoint(this.log, checkpoint, new Map(snapshots.map((snap) => [snap.stream, snap.version])));
+      for (const snap of snapshots) {
+        const kind = parseStream(snap.stream)!.kind;
+        const actor = new EntityActor(snap.stream, this.deciders[kind], snap.state, snap.version);
+        actor.snapshotVersion = snap.version;
         this.register(actor);
       }
-      after = checkpoint.state.seq;
+      from = checkpoint;
     }
+    checkChain(this.log, from);
     let folded = 0;
-    for (const stored of this.eventsAfter(after, pageSize)) {
+    for (const stored of this.eventsAfter(from.seq)) {
       const actor = this.actors.get(stored.stream) ?? this.adopt(stored.stream);
-      if (!actor || stored.version <= actor.version) continue;
+      if (!actor) continue;
       actor.replayOne(stored.event);
       folded++;
     }
-    for (const actor of this.actors.values()) actor.sinceSnapshot = 0;
     this.dropDeleted();
+    this.appliedThrough = this.log.lastSeq();
     return { events: folded, actors: this.actors.size };
   }
 
+  /** The checkpoint record, if a trustworthy one exists (older ones carried no hash and are ignored). */
+  private loadCheckpoint(): LogPosition | undefined {
+    const record = this.log.loadSnapshot<Partial<LogPosition>>(CHECKPOINT_STREAM)?.state;
+    return typeof record?.seq === 'number' && typeof record.hash === 'string' ? { seq: record.seq, hash: record.hash } : undefined;
+  }
+
   /** The store's streaming replay when it has one, else readAll page by page. */
-  private *eventsAfter(afterSeq: number, pageSize: number): Iterable<ReplayedEvent> {
+  private *eventsAfter(afterSeq: number, pageSize = 20_000): Iterable<ReplayedEvent> {
     if (this.log.replay) {
       yield* this.log.replay(afterSeq);
       return;
@@ -268,17 +298,26 @@ export class ActorSystem {
     this.closed = true;
   }
 
-  /** Writes snapshots of every entity changed since the last checkpoint, then the checkpoint. */
+  /**
+   * Writes a snapshot of every entity whose stored one is behind it, then
+   * the checkpoint: the log position those snapshots cover, with its hash.
+   * Returns how many snapshots were written. Skipped (returns -1) while an
+   * append is committed but not yet applied to its actors, since the tip
+   * would then claim events that no snapshot holds.
+   */
   checkpoint(): number {
-    if (this.dirty.size === 0) return 0;
-    const seq = this.log.lastSeq();
-    const batch = [...this.dirty].map((a) => ({ stream: a.stream, version: a.version, state: a.state }));
-    batch.push({ stream: CHECKPOINT_STREAM, version: 0, state: { seq } });
+    if (this.closed) return 0;
+    const tip = this.log.tip();
+    if (tip.seq !== this.appliedThrough) return -1;
+    const stale = [...this.actors.values(), ...this.retired].filter((a) => a.version !== a.snapshotVersion);
+    if (stale.length === 0) return 0;
+    const batch: Snapshot[] = stale.map((a) => ({ stream: a.stream, version: a.version, state: a.state }));
+    batch.push({ stream: CHECKPOINT_STREAM, version: 0, state: tip });
     if (this.log.saveSnapshots) this.log.saveSnapshots(batch);
     else for (const snap of batch) this.log.saveSnapshot(snap);
-    for (const actor of this.dirty) actor.sinceSnapshot = 0;
-    const written = this.dirty.size;
-    this.dirty.clear();
-    return written;
+    for (const actor of stale) actor.snapshotVersion = actor.version;
+    this.retired.clear();
+    this.onCheckpoint(tip);
+    return stale.length;
   }
 }

@@ -11,8 +11,14 @@ import { Mailbox } from './mailbox.ts';
  */
 export class EntityActor<S, C, E extends DomainEvent, F> {
   readonly mailbox = new Mailbox();
-  /** Events applied since the last snapshot was taken. */
-  sinceSnapshot = 0;
+  /**
+   * The stream version that the stored snapshot of this entity holds (0: no
+   * snapshot). An actor whose version differs must be written at the next
+   * checkpoint, however it got its events: live commits and start-up folds
+   * alike. Deriving this instead of keeping a "dirty" flag is what keeps a
+   * checkpoint from claiming a log position it does not cover.
+   */
+  snapshotVersion = 0;
 
   constructor(
     readonly stream: string,
@@ -30,8 +36,12 @@ export class EntityActor<S, C, E extends DomainEvent, F> {
       effects.push(...this.decider.effects(before, event, this.state));
     }
     this.version += events.length;
-    this.sinceSnapshot += events.length;
     return effects;
+  }
+
+  /** Events this actor holds that its stored snapshot lacks. */
+  get sinceSnapshot(): number {
+    return this.version - this.snapshotVersion;
   }
 
   /** Folds one stored event during rehydration: no effects, nothing to run. */

@@ -26,6 +26,15 @@ export interface Snapshot<S = unknown> {
   readonly state: S;
 }
 
+/** A point in the log: an event's seq and its chain hash (hex; '' for seq 0, the empty log). */
+export interface LogPosition {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** A verification's outcome; a break names its seq and, when the row exists, its stream. */
+export type ChainVerdict = { ok: true; events: number } | { ok: false; seq: number; stream?: string; reason: string };
+
 export interface EventLog {
   /**
    * Appends to one or more streams atomically (all or nothing). Appends made
@@ -40,6 +49,12 @@ export interface EventLog {
   /** Catch-up subscription: everything after `afterSeq`, then live commits. */
   follow(afterSeq: number): Observable<StoredEvent>;
   lastSeq(): number;
+  /** The last committed event's position. */
+  tip(): LogPosition;
+  /** The stream and chain hash of the event at `seq`, if there is one. */
+  eventAt(seq: number): { stream: string; hash: string } | undefined;
+  /** Each stream's version as it stood at `seq` (streams with no event up to `seq` are absent). */
+  streamVersionsAt(seq: number): Map<string, number>;
   streamVersion(stream: string): number;
   saveSnapshot(snapshot: Snapshot): void;
   loadSnapshot<S>(stream: string): Snapshot<S> | undefined;
@@ -49,8 +64,10 @@ export interface EventLog {
   listSnapshots?(): Iterable<Snapshot>;
   /** Streams every event after `afterSeq` for a start-up fold. Optional: falls back to paging readAll. */
   replay?(afterSeq: number): Iterable<ReplayedEvent>;
-  /** Walks the whole hash chain; returns the first bad seq, or undefined. */
-  verify(): { ok: true; events: number } | { ok: false; seq: number; reason: string };
+  /** Walks the hash chain after `from` (the whole chain by default); the first break, if any. */
+  verify(from?: LogPosition): ChainVerdict;
+  /** Drops every snapshot and checkpoint (`oned --rebuild`). */
+  deleteSnapshots(): void;
   close(): void;
 }
 

@@ -38,7 +38,8 @@ function daemon(layout: Layout, program: string, args: string[], logName: string
   return child.pid!;
 }
 
-async function start(layout: Layout): Promise<void> {
+/** `one start [--rebuild]`: the flag goes to oned (discard the snapshots, fold the whole log). */
+async function start(layout: Layout, rebuild: boolean): Promise<void> {
   let port: number, listenAddress: string;
   try {
     ({ port, listenAddress } = loadOnedConf(join(layout.etc, 'oned.conf'), layout));
@@ -52,7 +53,7 @@ async function start(layout: Layout): Promise<void> {
     if (!creds.ok) fail(creds.message);
   }
   mkdirSync(layout.log, { recursive: true });
-  const pid = daemon(layout, 'oned', ['-f'], 'oned.out');
+  const pid = daemon(layout, 'oned', rebuild ? ['-f', '--rebuild'] : ['-f'], 'oned.out');
   const probeHost = listenAddress === '0.0.0.0' ? '127.0.0.1' : listenAddress;
   for (let waited = 0; ; waited += 100) {
     if (!isAlive(pid)) fail(`oned failed to start; see ${join(layout.log, 'oned.out')} and ${join(layout.log, 'oned.log')}.`);
@@ -109,7 +110,7 @@ const command = process.argv[2];
 const layout = resolveLayout(process.env);
 switch (command) {
   case 'start':
-    await start(layout);
+    await start(layout, process.argv.includes('--rebuild'));
     break;
   case 'stop':
     await stop(layout);
@@ -118,6 +119,6 @@ switch (command) {
     status(layout);
     break;
   default:
-    process.stderr.write('Usage: one [start|stop|status]\n');
+    process.stderr.write('Usage: one [start [--rebuild]|stop|status]\n');
     process.exit(3);
 }

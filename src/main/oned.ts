@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ActorSystem } from '../actors/actor-system.ts';
+import { guardLiveDecisions, logDisagreements } from '../actors/chart-guard.ts';
 import { systemClock } from '../actors/ports.ts';
 import { resolveLayout } from '../config/layout.ts';
 import { loadOnedConf } from '../config/load-oned-conf.ts';
@@ -27,6 +28,8 @@ import { openEventLog } from '../store/sqlite-event-log.ts';
 import { driverGateway } from './driver-gateway.ts';
 import { FileLogger } from './file-logger.ts';
 import { acquireLock } from './lock-file.ts';
+import { IntegrityError, checkHead } from '../actors/startup-integrity.ts';
+import { readLogHead, writeLogHead } from '../store/log-head.ts';
 import { restoreSamples } from './restore-samples.ts';
 import { readCredentials, sha1hex } from '../rpc/one-auth.ts';
 
@@ -37,7 +40,10 @@ function die(message: string): never {
 
 const args = process.argv.slice(2);
 if (args.includes('-h')) {
-  console.log('Usage: oned [-f]\n  -f  run in the foreground (otherwise it detaches)\n  -v  print the version');
+  console.log(
+    'Usage: oned [-f] [--rebuild]\n  -f         run in the foreground (otherwise it detaches)\n' +
+      '  --rebuild  discard the snapshots and rebuild every object from the whole log\n  -v         print the version',
+  );
   process.exit(0);
 }
 if (args.includes('-v')) {
@@ -51,6 +57,7 @@ if (!args.includes('-f')) {
   process.exit(0);
 }
 
+const rebuildAll = args.includes('--rebuild');
 const layout = resolveLayout(process.env);
 const config = readConfig();
 
@@ -92,12 +99,39 @@ drivers.logs$.subscribe(({ kind, vid, text }) =>
 let router: EffectRouter | undefined;
 const system = new ActorSystem(
   log,
-  { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider, hook: hookDecider },
+  // The charts check every live decision; replay and rebuild use the plain fold.
+  guardLiveDecisions(
+    { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider, hook: hookDecider },
+    logDisagreements(logger),
+  ),
   (s, e, a) => router?.sink(s, e, a),
   config.snapshotInterval,
+  (position) => writeLogHead(headFile, position),
 );
-const rebuilt = system.rehydrate();
-logger.log('ONE', 'I', `Rebuilt ${rebuilt.actors} entities from ${rebuilt.events} events`);
+const headFile = join(layout.var, 'one.head');
+const rebuilt = rebuildActors();
+logger.log('ONE', 'I', `Rebuilt ${rebuilt.actors} entities from ${rebuilt.events} events${rebuildAll ? ' (--rebuild)' : ''}`);
+
+/**
+ * The actors from the log, once the log has been checked against its head
+ * and its checkpoint; any disagreement stops start-up (see startup-integrity.ts).
+ * The head is then brought up to the verified tip.
+ */
+function rebuildActors(): { events: number; actors: number } {
+  try {
+    const head = readLogHead(headFile);
+    if (head) checkHead(log, head, headFile);
+    const result = system.rehydrate({ rebuild: rebuildAll });
+    writeLogHead(headFile, log.tip());
+    return result;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    logger.log('ONE', 'E', `Start-up stopped: ${message}`);
+    log.close();
+    releaseLock();
+    die(e instanceof IntegrityError ? `${message}. See oned --rebuild in the README.` : message);
+  }
+}
 
 const ctx: CoreContext = {
   system,

@@ -49,7 +49,11 @@ export function prepareEventLogStatements(db: Database.Database) {
     readStream: db.prepare(`SELECT ${READ_COLUMNS} FROM events WHERE stream = ? AND version > ? ORDER BY version`).raw(),
     // LIMIT -1 means "no limit" in SQLite, so one statement serves both forms.
     readAll: db.prepare(`SELECT ${READ_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`).raw(),
-    walk: db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY seq`),
+    walk: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq > ? ORDER BY seq`),
+    eventAt: db.prepare('SELECT stream, lower(hex(hash)) AS hash FROM events WHERE seq = ?'),
+    // Covered by the UNIQUE (stream, version) index, whose entries carry the rowid (seq).
+    streamVersionsAt: db.prepare('SELECT stream, MAX(version) FROM events WHERE seq <= ? GROUP BY stream').raw(),
+    deleteSnapshots: db.prepare('DELETE FROM snapshots'),
     saveSnapshot: db.prepare(
       'INSERT INTO snapshots (stream, version, state) VALUES (?, ?, ?) ' +
         'ON CONFLICT (stream) DO UPDATE SET version = excluded.version, state = excluded.state',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ChainVerdict } from '../actors/ports.ts';
 import type { EventRow } from './event-row.ts';
 
 /** The "previous hash" of the very first event. */
@@ -36,27 +37,34 @@ export function chainHash(previous: Uint8Array, fields: HashedFields): Buffer {
   return createHash('sha256').update(previous).update(canonicalEventText(fields)).digest();
 }
 
-export type ChainVerdict = { ok: true; events: number } | { ok: false; seq: number; reason: string };
+
+/** Where a verification starts: after `seq`, whose hash is `hash` (the genesis by default). */
+export interface ChainPosition {
+  readonly seq: number;
+  readonly hash: Uint8Array;
+}
+
+export const GENESIS: ChainPosition = { seq: 0, hash: GENESIS_HASH };
 
 /**
- * Walks rows in seq order and re-computes every hash. `committedTip` is the
- * last seq the writer knows it committed, which catches a truncated tail
- * that the chain alone cannot show.
+ * Walks rows in seq order (those after `from`) and re-computes every hash.
+ * `committedTip` is the last seq the writer knows it committed, which
+ * catches a truncated tail that the chain alone cannot show.
  */
-export function verifyChain(rows: Iterable<EventRow>, committedTip: number): ChainVerdict {
-  let previous: Uint8Array = GENESIS_HASH;
-  let expectedSeq = 1;
+export function verifyChain(rows: Iterable<EventRow>, committedTip: number, from: ChainPosition = GENESIS): ChainVerdict {
+  let previous: Uint8Array = from.hash;
+  let expectedSeq = from.seq + 1;
   for (const row of rows) {
     if (row.seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: `seq ${expectedSeq} is missing` };
     if (!chainHash(previous, row).equals(row.hash)) {
-      return { ok: false, seq: row.seq, reason: 'hash does not match the event and the previous hash' };
+      return { ok: false, seq: row.seq, stream: row.stream, reason: 'hash does not match the event and the previous hash' };
     }
     previous = row.hash;
     expectedSeq++;
   }
-  const count = expectedSeq - 1;
-  if (count < committedTip) {
-    return { ok: false, seq: count + 1, reason: `log ends at seq ${count} but seq ${committedTip} was committed` };
+  const last = expectedSeq - 1;
+  if (last < committedTip) {
+    return { ok: false, seq: last + 1, reason: `log ends at seq ${last} but seq ${committedTip} was committed` };
   }
-  return { ok: true, events: count };
+  return { ok: true, events: last - from.seq };
 }

@@ -3,13 +3,13 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Subject, type Observable } from 'rxjs';
 import type { EventMeta, StoredEvent } from '../events/envelope.ts';
-import type { AppendRequest, Clock, EventLog, ReplayedEvent, Snapshot } from '../actors/ports.ts';
+import type { AppendRequest, ChainVerdict, Clock, EventLog, LogPosition, ReplayedEvent, Snapshot } from '../actors/ports.ts';
 import { ConcurrencyError } from '../events/concurrency-error.ts';
 import { LogWriteError } from '../events/log-write-error.ts';
 import { EVENT_LOG_DDL, prepareEventLogStatements, type EventLogStatements } from './event-log-schema.ts';
 import { encodeAppend, type EncodedAppend } from './encode-append.ts';
 import { rawRowToStoredEvent, type EventRow, type RawEventRow } from './event-row.ts';
-import { GENESIS_HASH, chainHash, verifyChain } from './hash-chain.ts';
+import { GENESIS, GENESIS_HASH, chainHash, verifyChain } from './hash-chain.ts';
 import { followLog } from './follow-log.ts';
 
 export interface EventLogOptions {
@@ -39,8 +39,6 @@ export interface EventLogStats {
   /** Group commits that failed to write (full disk, I/O error): every append in them was rejected. */
   readonly writeFailures: number;
 }
-
-type VerifyResult = ReturnType<EventLog['verify']>;
 
 interface PendingAppend {
   readonly append: EncodedAppend;
@@ -299,6 +297,18 @@ export class SqliteEventLog implements EventLog {
     return this.tipSeq;
   }
 
+  tip(): LogPosition {
+    return { seq: this.tipSeq, hash: this.tipSeq === 0 ? '' : this.tipHash.toString('hex') };
+  }
+
+  eventAt(seq: number): { stream: string; hash: string } | undefined {
+    return this.st.eventAt.get(seq) as { stream: string; hash: string } | undefined;
+  }
+
+  streamVersionsAt(seq: number): Map<string, number> {
+    return new Map(this.st.streamVersionsAt.all(seq) as [string, number][]);
+  }
+
   streamVersion(stream: string): number {
     return this.cachedVersion(stream);
   }
@@ -341,8 +351,13 @@ export class SqliteEventLog implements EventLog {
     return { stream: row.stream, version: row.version, state: JSON.parse(row.state) as S };
   }
 
-  verify(): VerifyResult {
-    return verifyChain(this.st.walk.iterate() as IterableIterator<EventRow>, this.tipSeq);
+  verify(from?: LogPosition): ChainVerdict {
+    const start = from && from.seq > 0 ? { seq: from.seq, hash: Buffer.from(from.hash, 'hex') } : GENESIS;
+    return verifyChain(this.st.walk.iterate(start.seq) as IterableIterator<EventRow>, this.tipSeq, start);
+  }
+
+  deleteSnapshots(): void {
+    this.st.deleteSnapshots.run();
   }
 
   stats(): EventLogStats {
