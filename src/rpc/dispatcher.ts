@@ -1,6 +1,8 @@
 import { domainError, ErrorCode } from '../events/domain-error.ts';
+import { LogWriteError } from '../events/log-write-error.ts';
 import { findForbiddenCharacter } from '../inputs/xml-characters.ts';
 import type { Authenticator } from './auth.ts';
+import { logWriteFailure } from './log-write-failure.ts';
 import { failure, type MethodContext, type OneResponse, type ParamType, type ParamValue, type RpcMethod } from './methods/method.ts';
 import type { MethodCall, XmlRpcFault, XmlRpcValue } from './xmlrpc/value.ts';
 
@@ -80,6 +82,8 @@ export async function dispatch(call: MethodCall, deps: DispatcherDeps): Promise<
     }
     return { kind: 'response', value: await m.invoke(deps.context, caller, args) };
   } catch (error) {
+    // A full disk is not a bug: the log reports it once (oned.log), every call it refuses says why.
+    if (error instanceof LogWriteError) return { kind: 'response', value: failure(logWriteFailure(m.name, args, error)) };
     deps.onError?.(m.name, error);
     return { kind: 'response', value: failure(domainError(ErrorCode.INTERNAL, `Internal error in ${m.name}`)) };
   }
