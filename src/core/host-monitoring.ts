@@ -64,8 +64,16 @@ export class HostMonitor {
     clearInterval(this.timer);
   }
 
+  /**
+   * A quiet monitoring shows as MONITORING, as a recorded one does, but only
+   * while the host is still settled: a host disabled (or re-enabled) while
+   * its quiet MONITOR is in flight shows its own state at once, as in 1.4,
+   * since that reply will not be used as a sample.
+   */
   isQuietlyMonitoring(hid: number): boolean {
-    return this.quiet.has(hid);
+    if (!this.quiet.has(hid)) return false;
+    const state = (this.ctx.system.get('host', hid)?.state as HostMachineState | undefined)?.state;
+    return state === HostState.MONITORED || state === HostState.ERROR;
   }
 
   /** LAST_MON_TIME: the later of the last recorded result and the last sample. */

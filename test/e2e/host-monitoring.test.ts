@@ -70,6 +70,8 @@ describe('host monitoring through oned, one_im_ssh and real sshd hosts', () => {
       'IM_MAD = [ name = "im_bad", executable = "one_im_ssh", arguments = "im_bad/im_bad.conf" ]',
       'IM_MAD = [ name = "im_nan", executable = "one_im_ssh", arguments = "im_nan/im_nan.conf" ]',
       'IM_MAD = [ name = "im_odd", executable = "one_im_ssh", arguments = "im_odd/im_odd.conf" ]',
+      'IM_MAD = [ name = "im_count", executable = "one_im_ssh", arguments = "im_count/im_count.conf" ]',
+      'IM_MAD = [ name = "im_witness", executable = "one_im_ssh", arguments = "im_witness/im_witness.conf" ]',
     ].join('\n')));
     addImDriver(location, 'im_bad', { garbage: 'echo "this probe is broken and prints no NAME=value pair"\necho "42"' });
     addImDriver(location, 'im_nan', { nan: 'echo "TOTALCPU=lots"\necho "TOTALMEMORY=1024"' });
@@ -77,6 +79,10 @@ describe('host monitoring through oned, one_im_ssh and real sshd hosts', () => {
     addImDriver(location, 'im_odd', {
       odd: `echo 'NOTE="$(touch ${pwned}-a)"'\necho 'OTHER=x;touch\${IFS}${pwned}-b'\necho 'TOTALCPU=100'\necho 'TOTALMEMORY=2048'`,
     });
+    // Probes that count, on the host, every MONITOR that reaches it (and answer at once).
+    for (const name of ['im_count', 'im_witness']) {
+      addImDriver(location, name, { count: `echo run >> ${join(location, `${name}.runs`)}\necho TOTALCPU=100\necho TOTALMEMORY=2048` });
+    }
     one = await Oned.start({
       location,
       env: {
@@ -195,27 +201,60 @@ describe('host monitoring through oned, one_im_ssh and real sshd hosts', () => {
     for (const suffix of ['', '-a', '-b']) assert.equal(existsSync(`${pwned}${suffix}`), false, `${pwned}${suffix} was created`);
   });
 
-  it('skips DISABLED hosts: no MONITOR is sent and LAST_MON_TIME stays until the host is enabled again', async () => {
-    const hid = 0;
-    await reaches(hid, MONITORED);
+  it('skips DISABLED hosts: no MONITOR reaches them and LAST_MON_TIME stays until the host is enabled again', async () => {
+    // Waits on the log and on what the hosts' probes record, never on a sampled state: a host
+    // monitored every second is MONITORING most of the time, so polling for MONITORED races.
+    const runs = (name: string) => {
+      const file = join(location, `${name}.runs`);
+      return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+    };
+    const hid = await allocate(ssh.hosts[0].address, 'im_count');
+    await allocate(ssh.hosts[0].address, 'im_witness');
+    await monitoredAfter(hid, 0);
     await one.ok('one.host.enable', hid, false);
-    assert.equal(tag(await info(hid), 'STATE'), DISABLED);
+    assert.equal(tag(await info(hid), 'STATE'), DISABLED, 'DISABLED at once, even with a monitoring in flight');
     // A MONITOR already in flight may still land (spec §5.1: LAST_MON_TIME updated, state kept).
     await waitFor('in-flight monitoring to settle', async () => {
       const c = await monitoringCounts(hid);
       return c.started === c.answered;
-    });
+    }, 60_000);
     const frozen = tag(await info(hid), 'LAST_MON_TIME');
-    const startedBefore = (await monitoringCounts(hid)).started;
-    await new Promise((r) => setTimeout(r, 2500)); // two and a half intervals
+    const runsBefore = runs('im_count');
+    // The witness, due at every tick like this host, is monitored three more times meanwhile.
+    const witnessBefore = runs('im_witness');
+    await waitFor('three more monitorings of the witness host', () => runs('im_witness') >= witnessBefore + 3, 60_000);
     const xml = await info(hid);
     assert.equal(tag(xml, 'STATE'), DISABLED);
     assert.equal(tag(xml, 'LAST_MON_TIME'), frozen);
-    assert.equal((await monitoringCounts(hid)).started, startedBefore, 'no MONITOR was started while DISABLED');
+    // One quiet MONITOR sent just before the disable may reach the host later; its reply is dropped.
+    assert.ok(runs('im_count') <= runsBefore + 1, `${runs('im_count') - runsBefore} MONITORs reached the host while DISABLED`);
 
+    const enabledAt = await lastSeq();
     await one.ok('one.host.enable', hid, true);
-    await reaches(hid, MONITORED, 20_000, (x) => Number(tag(x, 'LAST_MON_TIME')) > Number(frozen));
+    await monitoredAfter(hid, enabledAt);
+    assert.ok(Number(tag(await info(hid), 'LAST_MON_TIME')) > Number(frozen));
+    assert.ok(runs('im_count') > runsBefore);
   });
+
+  async function lastSeq(): Promise<number> {
+    let after = 0;
+    for (;;) {
+      const batch = JSON.parse(String(await one.ok('one.event.poll', after, 10_000, 0))) as { seq: number }[];
+      if (batch.length === 0) return after;
+      after = batch[batch.length - 1]!.seq;
+    }
+  }
+
+  /** Long-polls the committed events after `afterSeq` until host `hid` is recorded as MONITORED. */
+  async function monitoredAfter(hid: number, afterSeq: number, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let after = afterSeq; Date.now() < deadline; ) {
+      const batch = JSON.parse(String(await one.ok('one.event.poll', after, 1000, 5000))) as { seq: number; stream: string; event: { type: string } }[];
+      if (batch.some((e) => e.stream === `host/${hid}` && e.event.type === 'HostMonitored')) return;
+      if (batch.length > 0) after = batch[batch.length - 1]!.seq;
+    }
+    throw new Error(`timed out waiting for host ${hid} to be recorded as MONITORED after seq ${afterSeq}`);
+  }
 
   /** MONITORs started for host `hid`, and results folded in, from the committed event feed. */
   async function monitoringCounts(hid: number): Promise<{ started: number; answered: number }> {
