@@ -38,7 +38,11 @@ export function planNicLeases(
     }
     const net = networkByName(name);
     if (net === undefined || net.deleted) return fail(domainError(ErrorCode.ALLOCATE, `Error getting network ${name}`));
-    // §7.5 step 2 (1.4), plus PUBLIC networks open to everyone (2.0, with one.vn.publish).
+    // Who may lease from a network is 1.4's own rule (spec §7.5 step 2, from
+    // VirtualMachine::get_network_leases): the network's owner, oneadmin, or
+    // anyone when the network belongs to oneadmin (uid 0) — in 1.4 oneadmin's
+    // networks are the shared ones, as there is no PUBLIC flag. PUBLIC
+    // networks (2.0, with one.vn.publish) are open to everyone as well.
     if (!(net.uid === ownerUid || net.uid === 0 || ownerUid === 0 || net.public)) {
       return fail(domainError(ErrorCode.AUTHORIZATION, `User [${ownerUid}] not authorized to use network ${name}`));
     }

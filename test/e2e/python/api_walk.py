@@ -10,10 +10,12 @@ test turns each check into an assertion; this script only observes.
 """
 import hashlib
 import json
+import re
 import sys
 import time
 import xmlrpc.client
 import xml.etree.ElementTree as ET
+from xml.parsers.expat import ExpatError
 
 URL = sys.argv[1]
 proxy = xmlrpc.client.ServerProxy(URL, allow_none=False)
@@ -345,6 +347,70 @@ check("events carry seq, stream, version, event.type, ts, meta, hash",
       events[:1])
 check("event seqs are consecutive", [e["seq"] for e in events] == list(range(1, 51)), [e["seq"] for e in events])
 fails("one.event.poll with maxEvents 0", XML_RPC_API, "one.event.poll", ADMIN, 0, 0, 0)
+
+# --- inputs stay data: characters XML forbids, capacity, host names, networks
+# Characters outside XML 1.0's Char production. xmlrpc.client sends them raw
+# (a lone surrogate as a &#...; reference); expat reads every answer.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def refused(name, code, method, *params, mentions=""):
+    """Refused with `code`, in an answer expat reads, naming what is wrong without echoing a bad character."""
+    try:
+        resp = fails(name, code, method, *params)
+    except ExpatError as e:
+        check(name + ": the answer is well-formed XML", False, e)
+        return
+    check(name + ": names " + mentions, mentions in str(resp[1]), resp[1])
+    check(name + ": echoes no forbidden character", not FORBIDDEN.search(str(resp[1])), ascii(resp[1]))
+
+
+cid = ok_value("one.user.allocate carol", "one.user.allocate", ADMIN, "carol", sha1("c"))
+CAROL = "carol:" + sha1("c")
+refused("one.host.allocate a\\x01b", XML_RPC_API, "one.host.allocate", ADMIN, "a\x01b", "im_dummy", "vmm_dummy", "tm_dummy",
+        mentions="U+0001")
+refused("a raw NUL in a VM template", XML_RPC_API, "one.vm.allocate", CAROL, "NAME = a\x00b", mentions="U+0000")
+refused("\\x01 quoted in a VM template", XML_RPC_API, "one.vm.allocate", CAROL, 'NAME = "x\x01"\nMEMORY = 1', mentions="U+0001")
+refused("a lone surrogate in a VM template", XML_RPC_API, "one.vm.allocate", CAROL, "NAME = a\ud800", mentions="U+D800")
+refused("U+FFFF in a network template", XML_RPC_API, "one.vn.allocate", CAROL,
+        "NAME = n\uffff\nTYPE = FIXED\nBRIDGE = b\nLEASES = [ IP = 10.9.0.1 ]", mentions="U+FFFF")
+refused("\\x02 in a user name", XML_RPC_API, "one.user.allocate", ADMIN, "bad\x02name", sha1("x"), mentions="U+0002")
+refused("\\x1f in a password", XML_RPC_API, "one.user.allocate", ADMIN, "fine", "pw\x1f", mentions="U+001F")
+refused("\\x0b in a new password", XML_RPC_API, "one.user.passwd", CAROL, cid, "\x0b", mentions="U+000B")
+refused("\\x03 in a session", XML_RPC_API, "one.vmpool.info", "carol\x03:" + sha1("c"), -1, mentions="U+0003")
+for name, doc in [("one.vmpool.info", call("one.vmpool.info", ADMIN, -2, True, -2)), ("one.vnpool.info", call("one.vnpool.info", ADMIN, -2)),
+                  ("one.userpool.info", call("one.userpool.info", ADMIN)), ("one.hostpool.info", call("one.hostpool.info", ADMIN))]:
+    try:
+        ET.fromstring(doc[1])
+        check(name + " is still well-formed for oneadmin", True)
+    except Exception as e:
+        check(name + " is still well-formed for oneadmin", False, e)
+
+for bad in ["-h", "a..b", "....................", "0", "a_b", "1.2.3"]:
+    refused("host name %r" % bad, XML_RPC_API, "one.host.allocate", ADMIN, bad, "im_dummy", "vmm_dummy", "tm_dummy",
+            mentions="Invalid host name")
+h6 = ok_value("one.host.allocate ::1", "one.host.allocate", ADMIN, "::1", "im_dummy", "vmm_dummy", "tm_dummy")
+check("the IPv6 host keeps its name", xml_of("host ::1", "one.host.info", ADMIN, h6).findtext("NAME") == "::1")
+ok_value("one.host.delete ::1", "one.host.delete", ADMIN, h6)
+
+refused("CPU = -1000 by a plain user", XML_RPC_API, "one.vm.allocate", CAROL, "CPU = -1000\nMEMORY = 64", mentions="CPU")
+refused("MEMORY = 99999999999999999999999", XML_RPC_API, "one.vm.allocate", CAROL,
+        "CPU = 1\nMEMORY = 99999999999999999999999", mentions="MEMORY")
+refused("VCPU = 0", XML_RPC_API, "one.vm.allocate", CAROL, "CPU = 1\nMEMORY = 64\nVCPU = 0", mentions="VCPU")
+ok_value("CPU and MEMORY at their bounds", "one.vm.allocate", CAROL, "CPU = 1024\nMEMORY = 4294967296\nVCPU = 1024")
+for h in xml_of("one.hostpool.info shares", "one.hostpool.info", ADMIN):
+    figures = [(c.tag, c.text) for c in h.find("HOST_SHARE")]
+    check("host share figures are plain integers", all(re.fullmatch(r"-?\d+", t or "") for _, t in figures), figures)
+
+# 1.4's network rule: a network of oneadmin's (uid 0) is usable by every user,
+# another user's only when PUBLIC.
+shared = ok_value("carol leases from oneadmin's network", "one.vm.allocate", CAROL, 'NAME = s\nNIC = [ NETWORK = "pub" ]')
+check("the lease is carol's VM's", any(l.findtext("VID") == str(shared) for l in xml_of("pub leases", "one.vn.info", ADMIN, nid).find("LEASES")))
+dave = ok_value("one.user.allocate dave", "one.user.allocate", ADMIN, "dave", sha1("d"))
+DAVE = "dave:" + sha1("d")
+ok_value("dave's network", "one.vn.allocate", DAVE, "NAME = davenet\nTYPE = FIXED\nBRIDGE = b\nLEASES = [ IP = 10.8.0.1 ]")
+refused("carol may not lease from dave's network", AUTHORIZATION, "one.vm.allocate", CAROL, "NIC = [ NETWORK = davenet ]",
+        mentions="not authorized to use network davenet")
 
 # --- sessions and parameters ----------------------------------------------
 fails("a wrong password", AUTHENTICATION, "one.vm.info", "oneadmin:" + sha1("wrong"), vid)
