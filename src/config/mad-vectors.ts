@@ -1,4 +1,5 @@
 import { vectorValue, type TemplateAttribute, type VectorAttribute } from '../template/index.ts';
+import { splitWords } from '../template/shell-words.ts';
 import type { HookConfig, MadConfig } from './oned-config.ts';
 import { problem, type Problem } from './value-checks.ts';
 
@@ -57,6 +58,9 @@ export function readHook(attribute: TemplateAttribute): HookConfig | Problem {
   if (on === undefined || !(HOOK_EVENTS as readonly string[]).includes(on)) {
     return problem(`ON must be one of ${HOOK_EVENTS.join(', ')}, got ${JSON.stringify(on ?? '')}`);
   }
+  // Split here once so that a bad quote stops start-up instead of every run of the hook.
+  const words = splitWords(vectorValue(attribute, 'ARGUMENTS') ?? '');
+  if (!Array.isArray(words)) return problem(`ARGUMENTS: ${words.error}`);
   const remote = (vectorValue(attribute, 'REMOTE') ?? 'no').toLowerCase();
   if (remote !== 'yes' && remote !== 'no') return problem(`REMOTE must be yes or no, got ${JSON.stringify(remote)}`);
   return {

@@ -3,7 +3,8 @@ import type { HookOn, HookRun } from '../events/hook-events.ts';
 import { interruptedRuns, type HookState } from '../machines/hook/hook-decider.ts';
 import { LcmState, VmState as Dm } from '../machines/state-codes.ts';
 import type { VmState } from '../machines/vm/vm-types.ts';
-import { substituteVariables } from '../template/substitute-variables.ts';
+import { hookArgumentWords } from '../template/hook-arguments.ts';
+import { quoteWord, splitWords } from '../template/shell-words.ts';
 import type { Template } from '../template/template.ts';
 import { Mailbox } from '../actors/mailbox.ts';
 import type { CoreContext } from './core-context.ts';
@@ -18,6 +19,17 @@ function firedOn(before: VmState, after: VmState): HookOn | undefined {
   if (after.state === Dm.DONE) return 'DONE';
   if (after.state === Dm.FAILED) return 'FAILED';
   return undefined;
+}
+
+/**
+ * The words a run passes to its command. A run recorded before runs carried
+ * words has only its (already substituted) `arguments` text: split it as
+ * one_hm used to, `-` standing for none (spec §4.7).
+ */
+function wordsOf(run: HookRun): readonly string[] {
+  if (run.words) return run.words;
+  const words = splitWords(run.arguments === '' ? '-' : run.arguments);
+  return Array.isArray(words) ? words : ['-'];
 }
 
 /**
@@ -37,14 +49,22 @@ export class HookService {
     const host = after.history[after.history.length - 1]?.hostname;
     return this.ctx.config.vmHooks
       .filter((h: HookConfig) => h.on === on && (!h.remote || host !== undefined))
-      .map((h: HookConfig) => ({
-        name: h.name,
-        on,
-        command: h.command,
-        // One driver line: substitution must not smuggle in a line break.
-        arguments: substituteVariables(h.arguments, template).replace(/[\r\n]+/g, ' '),
-        ...(h.remote ? { host } : {}),
-      }));
+      .flatMap((h: HookConfig) => {
+        // Split first, then substitute inside each word: a value never adds, removes or merges words.
+        const split = hookArgumentWords(h.arguments, template);
+        // Unreachable in practice: oned.conf refuses arguments with an unterminated quote.
+        if (!Array.isArray(split)) return [];
+        // As in 1.4, a hook without arguments gets one literal `-` (spec §4.7).
+        const words = split.length === 0 ? ['-'] : split;
+        return [{
+          name: h.name,
+          on,
+          command: h.command,
+          arguments: words.map(quoteWord).join(' '),
+          words,
+          ...(h.remote ? { host } : {}),
+        }];
+      });
   }
 
   /** Effect of HookQueued: start, run through the HM driver, record the outcome. */
@@ -57,7 +77,7 @@ export class HookService {
       const started = await this.ctx.system.execute('hook', vid, { type: 'Start', run: hook.run }, { cause: 'hook' });
       if (!started.ok) return;
       const mad = this.ctx.config.hmMad!.name;
-      const reply = await this.ctx.drivers.request(mad, 'EXECUTE', vid, [hook.name, hook.host ?? 'LOCAL', hook.command, hook.arguments || '-']);
+      const reply = await this.ctx.drivers.request(mad, 'EXECUTE', vid, [hook.name, hook.host ?? 'LOCAL', hook.command, ...wordsOf(hook)]);
       // Cut off by the stop: whether it ran is unknown, so it stays started and the restart reports it interrupted.
       if (this.ctx.lifecycle.stopping) return;
       const level = reply.success ? 'I' : 'E';

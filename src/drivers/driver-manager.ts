@@ -4,6 +4,7 @@ import { DriverProcess } from './driver-process.ts';
 import type { DriverLog, DriverReply } from './driver-reply.ts';
 import { resolveExecutable, type MadConfig } from './mad-config.ts';
 import { formatRequest } from './protocol/format-line.ts';
+import { encodeHookWords } from './protocol/hook-words.ts';
 import type { Malformed, ReplyLine } from './protocol/driver-message.ts';
 import { parseDriverLine } from './protocol/parse-line.ts';
 
@@ -107,11 +108,9 @@ export class DriverManager {
     if (slot.state === 'dead' || slot.state === 'stopped') return Promise.resolve(fail(slot.deadReason || `driver ${mad} is not running`));
     let line: string;
     try {
-      // Only hook arguments are free text; anything else with a blank would shift the driver's fields.
-      const hook = verb === 'EXECUTE';
-      // Spec §4.7: empty hook arguments travel as a literal `-`.
-      const sent = hook && args.length === 4 && args[3].trim() === '' ? [...args.slice(0, 3), '-'] : args;
-      line = formatRequest(verb, [String(id), ...sent], { freeTextLast: hook });
+      // EXECUTE hook where command word…: the words travel as one token that cannot be re-split.
+      const sent = verb === 'EXECUTE' ? [...args.slice(0, 3), encodeHookWords(args.slice(3))] : args;
+      line = formatRequest(verb, [String(id), ...sent]);
     } catch (err) {
       return Promise.resolve(fail(message(err)));
     }

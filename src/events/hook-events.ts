@@ -12,8 +12,14 @@ export interface HookRun {
   readonly name: string;
   readonly on: HookOn;
   readonly command: string;
-  /** Arguments after `$` substitution, as they will be sent. */
+  /** The argument words, shell-quoted into one readable string (for logs and audits). */
   readonly arguments: string;
+  /**
+   * The argument words after `$` substitution, exactly as the command gets
+   * them. Runs recorded before words existed have none: their `arguments`
+   * is then split as one_hm used to (see hook-service.ts).
+   */
+  readonly words?: readonly string[];
   /** Host to run on over ssh, or undefined for the front-end. */
   readonly host?: string;
 }

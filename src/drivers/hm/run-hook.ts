@@ -22,6 +22,8 @@ export interface HookRun {
 export async function runHook(run: HookRun): Promise<ActionOutcome> {
   const { hook } = run;
   const failure = (why: string): ActionOutcome => ({ result: 'FAILURE', info: `${hook} ${why}` });
+  // No program or shell can receive a NUL inside an argument; refuse instead of truncating it.
+  if (run.argv.some((word) => word.includes('\0'))) return failure('an argument contains a NUL character');
   let out: { code: number | null; stdout: string; stderr: string; error?: string };
   if (run.where === 'LOCAL') {
     out = await runLocal(run.argv, run.signal);

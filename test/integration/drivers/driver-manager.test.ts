@@ -49,7 +49,7 @@ describe('DriverManager with the dummy drivers', () => {
         m.request('vmm_dummy', 'DEPLOY', 5, ['node1', '/var/5/deployment.0', '-']),
         m.request('vmm_dummy', 'POLL', 6, ['node1', 'dummy-6', '-']),
         m.request('tm_dummy', 'TRANSFER', 5, ['/var/5/transfer.0.prolog']),
-        m.request('hook_exe', 'EXECUTE', 5, ['on_run', 'LOCAL', '/bin/echo', 'vm $VMID']),
+        m.request('hook_exe', 'EXECUTE', 5, ['on_run', 'LOCAL', '/bin/echo', 'vm', '$VMID']),
       ]);
       assert.deepEqual([deploy.result, deploy.info], ['SUCCESS', 'dummy-5']);
       assert.match(poll.info, /^STATE=a USEDMEMORY=\d+ USEDCPU=\d+ NETTX=\d+ NETRX=\d+$/);
@@ -64,7 +64,7 @@ describe('DriverManager with the dummy drivers', () => {
       await m.start();
       const logs: DriverLog[] = [];
       m.logs$.subscribe((l) => logs.push(l));
-      await m.request('hook_exe', 'EXECUTE', 9, ['h', 'LOCAL', '/bin/echo', "'two words' \"and more\""]);
+      await m.request('hook_exe', 'EXECUTE', 9, ['h', 'LOCAL', '/bin/echo', 'two words', 'and more']);
       assert.deepEqual(logs, [{ kind: 'hm', mad: 'hook_exe', vid: 9, text: 'Hook h: two words and more' }]);
     });
   });

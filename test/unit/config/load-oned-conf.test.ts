@@ -167,6 +167,7 @@ describe('oned.conf validation errors name file:line', () => {
     ['VM_HOOK = [ command = /bin/true ]', /^oned\.conf:1: VM_HOOK: ON must be one of CREATE, RUNNING, SHUTDOWN, STOP, DONE, FAILED, got ""$/],
     ['VM_HOOK = [ on = boot, command = /bin/true ]', /^oned\.conf:1: VM_HOOK: ON must be one of/],
     ['VM_HOOK = [ on = done, command = /bin/true, remote = maybe ]', /^oned\.conf:1: VM_HOOK: REMOTE must be yes or no/],
+    [`VM_HOOK = [ on = done, command = /bin/echo, arguments = "'$NAME" ]`, /^oned\.conf:1: VM_HOOK: ARGUMENTS: unterminated single quote$/],
     ['PORT = 2633\nIM_MAD = [ ]', /^oned\.conf:2: syntax error: empty vector attribute IM_MAD at line 2, column 12$/],
   ];
   for (const [text, expected] of cases) {
