@@ -15,6 +15,12 @@ export interface MonitoringStoreOptions {
   readonly maxPerEntity?: number;
   /** Also drop samples older than the newest recorded time minus this. */
   readonly ttlSeconds?: number;
+  /** Samples held in memory while the file cannot be written; the oldest go first. */
+  readonly maxQueued?: number;
+  /** How soon a failed write is tried again, in ms. */
+  readonly retryMs?: number;
+  /** Told when writing starts failing (with the error) and when it works again (undefined), once each. */
+  readonly onWriteState?: (failure: Error | undefined) => void;
 }
 
 const DDL = `
@@ -61,6 +67,8 @@ interface QueuedSample {
  * Bounded store for bulky, expiring monitoring samples (not events). Writes
  * made in one tick go in one transaction; each touched entity is then
  * trimmed back to its last `maxPerEntity` samples, so the table is a ring.
+ * A write that fails (a full disk) is never fatal: the samples stay queued
+ * (at most `maxQueued`) and are written by a retry once there is room.
  */
 export class MonitoringStore {
   private readonly maxPerEntity: number;
@@ -68,8 +76,13 @@ export class MonitoringStore {
   private readonly st;
   private queue: QueuedSample[] = [];
   private timer: NodeJS.Immediate | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private counters = { batches: 0, samples: 0 };
+  private readonly maxQueued: number;
+  private readonly retryMs: number;
+  private readonly onWriteState: (failure: Error | undefined) => void;
+  private failing = false;
 
   constructor(private readonly db: Database.Database, options: MonitoringStoreOptions = {}) {
     this.maxPerEntity = options.maxPerEntity ?? 100;
@@ -77,6 +90,9 @@ export class MonitoringStore {
       throw new RangeError('maxPerEntity must be a positive integer');
     }
     this.ttlSeconds = options.ttlSeconds;
+    this.maxQueued = options.maxQueued ?? 100_000;
+    this.retryMs = options.retryMs ?? 1000;
+    this.onWriteState = options.onWriteState ?? (() => {});
     this.st = {
       insert: db.prepare('INSERT INTO monitoring (kind, id, time, sample) VALUES (?, ?, ?, ?)'),
       trim: db.prepare(
@@ -101,7 +117,9 @@ export class MonitoringStore {
     if (!Number.isFinite(time)) throw new TypeError(`bad sample time: ${time}`);
     if (sample === null || typeof sample !== 'object') throw new TypeError('a sample must be an object');
     this.queue.push({ kind, id, time, sample: JSON.stringify(sample) });
-    this.timer ??= setImmediate(() => this.flush());
+    if (this.failing && this.queue.length > this.maxQueued) this.queue.shift();
+    // While failing, the retry timer writes; no need to try every tick.
+    if (!this.failing) this.timer ??= setImmediate(() => this.flush());
   }
 
   /** Newest sample of one entity. Sees samples recorded earlier in this tick. */
@@ -125,13 +143,29 @@ export class MonitoringStore {
     return this.st.count.get(kind, id) as number;
   }
 
+  /** Writes the queued samples; never throws (reads call it too). */
   flush(): void {
     if (this.timer) clearImmediate(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.retryTimer);
+    this.timer = this.retryTimer = undefined;
     if (this.closed || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    this.writeBatch(batch);
+    try {
+      this.writeBatch(batch);
+    } catch (error) {
+      // Samples are not the truth: keep the newest for a retry, drop the rest.
+      this.queue = [...batch, ...this.queue].slice(-this.maxQueued);
+      if (!this.failing) this.onWriteState(error instanceof Error ? error : new Error(String(error)));
+      this.failing = true;
+      this.retryTimer = setTimeout(() => this.flush(), this.retryMs);
+      this.retryTimer.unref();
+      return;
+    }
+    if (this.failing) {
+      this.failing = false;
+      this.onWriteState(undefined);
+    }
     this.counters.batches++;
     this.counters.samples += batch.length;
   }
@@ -144,6 +178,7 @@ export class MonitoringStore {
   close(): void {
     if (this.closed) return;
     this.flush();
+    clearTimeout(this.retryTimer);
     this.closed = true;
     this.db.close();
   }
