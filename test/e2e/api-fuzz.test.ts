@@ -8,7 +8,12 @@ import { XmlRpcDouble, type XmlRpcValue } from '../../src/rpc/xmlrpc/value.ts';
 import { serializeMethodCall } from '../../src/rpc/xmlrpc/encode.ts';
 import { parseMethodResponse } from '../../src/rpc/xmlrpc/decode.ts';
 import { fcRunParams } from '../model/support/fc-run-params.ts';
-import { Oned, sha1hex } from '../helpers/oned-harness.ts';
+import { Oned, runPython, sha1hex } from '../helpers/oned-harness.ts';
+import { paramsFor, rawMethodCall, unicodeText } from '../helpers/xml-char-fuzz.ts';
+import { findForbiddenCharacter } from '../../src/inputs/xml-characters.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Bad input never corrupts (DESIGN invariant 5), against the real oned:
@@ -218,5 +223,64 @@ describe('fuzzing the real oned over HTTP', () => {
     assert.equal(await lastSeq(one), before, 'the event log grew');
     // The generators must reach all three kinds of answer, or the property says little.
     assert.ok(seen.faults > 0 && seen.failures > 0 && seen.successes > 0, JSON.stringify(seen));
+  });
+
+  /**
+   * Issue "Inputs stay data", item 3: random Unicode, with characters XML
+   * 1.0 forbids put in raw or as `&#N;`, through every method with good
+   * sessions. A string holding one is refused with 0x1000 naming it; every
+   * answer and every document listed afterwards must parse with Python's
+   * expat, which is as strict as XML 1.0 asks.
+   */
+  it('answers random Unicode through every method in XML that expat reads', { timeout: 180_000 }, async () => {
+    const FUZZER = `fuzzer:${sha1hex('fuzzer-pw')}`;
+    const responses: { request: string; text: string }[] = [];
+    const unicodeCall = fc
+      .tuple(realMethod, fc.oneof({ weight: 4, arbitrary: fc.constantFrom(ADMIN, FUZZER) }, { weight: 1, arbitrary: unicodeText }), fc.boolean())
+      .chain(([method, session, asReference]) =>
+        fc.constantFrom(...methodTable.get(method)!.signatures)
+          .chain((sig) => paramsFor(method, sig))
+          .map((params) => ({ method, params: [{ type: 'string' as const, value: session }, ...params], asReference })),
+      );
+    const counts = { refused: 0, succeeded: 0 };
+    await fc.assert(
+      fc.asyncProperty(unicodeCall, async ({ method, params, asReference }) => {
+        const body = rawMethodCall(method, params, asReference);
+        const { status, text } = await post(agent, one.port, body);
+        assert.equal(status, 200, text);
+        responses.push({ request: body.toString('utf8'), text });
+        assert.equal(findForbiddenCharacter(text), undefined, 'a forbidden character was echoed');
+        const response = parseMethodResponse(text);
+        assert.equal(response.kind, 'params', text);
+        const [ok, value, code] = (response.kind === 'params' ? response.params[0] : []) as [boolean, string, number];
+        const bad = params.find((p) => typeof p.value === 'string' && findForbiddenCharacter(p.value) !== undefined);
+        if (bad) {
+          counts.refused++;
+          assert.deepEqual([ok, code], [false, 0x1000], text);
+          const named = `contains ${findForbiddenCharacter(bad.value as string)!.description} `;
+          assert.ok(value.includes(named), `${value} does not say "${named}"`);
+        } else if (ok) counts.succeeded++;
+      }),
+      fcRunParams(200),
+    );
+    // What everyone reads afterwards: every document, whatever names the run left in it.
+    const lists: [string, ...XmlRpcValue[]][] = [
+      ['one.vmpool.info', -2, true, -2], ['one.vnpool.info', -2], ['one.userpool.info'], ['one.hostpool.info'],
+      ...[0, 1, 2, 3, 4, 5].flatMap((id): [string, number][] => [['one.vm.info', id], ['one.vn.info', id], ['one.user.info', id]]),
+    ];
+    for (const [method, ...params] of lists) {
+      const body = Buffer.from(serializeMethodCall(method, [ADMIN, ...params]), 'utf8');
+      responses.push({ request: body.toString('utf8'), text: (await post(agent, one.port, body)).text });
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'one-ts-expat-'));
+    try {
+      writeFileSync(join(dir, 'responses.json'), JSON.stringify(responses.map((r) => r.text)));
+      const out = await runPython(join(import.meta.dirname, 'python', 'expat_check.py'), [join(dir, 'responses.json')], 60_000);
+      const problems = JSON.parse(out) as [number, string][];
+      assert.deepEqual(problems.map(([i, why]) => `${why}\n  request: ${responses[i]!.request.slice(0, 500)}`), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.ok(counts.refused > 20 && counts.succeeded > 20, JSON.stringify(counts));
   });
 });
