@@ -101,6 +101,10 @@ export class MonitoringStore {
       ),
       expire: db.prepare('DELETE FROM monitoring WHERE time < ?'),
       latest: db.prepare('SELECT time, sample FROM monitoring WHERE kind = ? AND id = ? ORDER BY n DESC LIMIT 1'),
+      latestOfEach: db.prepare(
+        'SELECT m.id, m.time, m.sample FROM monitoring m ' +
+          'JOIN (SELECT MAX(n) AS n FROM monitoring WHERE kind = ? GROUP BY id) newest ON m.n = newest.n',
+      ),
       history: db.prepare('SELECT time, sample FROM monitoring WHERE kind = ? AND id = ? AND time >= ? ORDER BY n'),
       count: db.prepare('SELECT COUNT(*) FROM monitoring WHERE kind = ? AND id = ?').pluck(),
       countAll: db.prepare('SELECT COUNT(*) FROM monitoring').pluck(),
@@ -127,6 +131,13 @@ export class MonitoringStore {
     this.flush();
     const row = this.st.latest.get(kind, id) as { time: number; sample: string } | undefined;
     return row && { time: row.time, sample: JSON.parse(row.sample) as T };
+  }
+
+  /** Newest sample of every entity of one kind, in one query (start-up restores them all). */
+  latestOfEach<T = Record<string, unknown>>(kind: MonitoredKind): Map<number, MonitoringSample<T>> {
+    this.flush();
+    const rows = this.st.latestOfEach.all(kind) as { id: number; time: number; sample: string }[];
+    return new Map(rows.map((row) => [row.id, { time: row.time, sample: JSON.parse(row.sample) as T }]));
   }
 
   /** Samples with time >= sinceTime, oldest first. */

@@ -38,6 +38,21 @@ describe('MonitoringStore', () => {
     store.close();
   });
 
+  it('gives the newest sample of every entity of a kind in one call', () => {
+    const store = openMonitoringStore(tmp.path('latest', 'monitoring.db'), { maxPerEntity: 5 });
+    for (let time = 0; time < 20; time++) {
+      for (const id of [0, 2, 9]) store.record('vm', id, time, { id, time });
+    }
+    store.record('host', 2, 99, { host: true }); // another kind with the same id stays out
+    store.record('vm', 2, 7, { id: 2, late: true }); // newest by arrival, not by time
+    const latest = store.latestOfEach('vm');
+    assert.deepEqual([...latest.keys()].sort(), [0, 2, 9]);
+    assert.deepEqual(latest.get(0), { time: 19, sample: { id: 0, time: 19 } });
+    assert.deepEqual(latest.get(2), { time: 7, sample: { id: 2, late: true } });
+    assert.equal(store.latestOfEach('host').get(2)?.time, 99);
+    store.close();
+  });
+
   it('expires samples older than the TTL', () => {
     const store = openMonitoringStore(tmp.path('b', 'monitoring.db'), { maxPerEntity: 1000, ttlSeconds: 60 });
     for (let time = 0; time <= 300; time += 10) store.record('host', 0, time, { t: time });
