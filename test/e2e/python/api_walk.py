@@ -13,6 +13,7 @@ import json
 import re
 import sys
 import time
+import urllib.request
 import xmlrpc.client
 import xml.etree.ElementTree as ET
 from xml.parsers.expat import ExpatError
@@ -369,6 +370,21 @@ cid = ok_value("one.user.allocate carol", "one.user.allocate", ADMIN, "carol", s
 CAROL = "carol:" + sha1("c")
 refused("one.host.allocate a\\x01b", XML_RPC_API, "one.host.allocate", ADMIN, "a\x01b", "im_dummy", "vmm_dummy", "tm_dummy",
         mentions="U+0001")
+
+
+def raw_answer(method, *strings):
+    """Posts a body written by hand (xmlrpc.client would escape the `&`), read back by xmlrpc.client (expat)."""
+    params = "".join("<param><value><string>%s</string></value></param>" % s for s in strings)
+    body = '<?xml version="1.0"?><methodCall><methodName>%s</methodName><params>%s</params></methodCall>' % (method, params)
+    request = urllib.request.Request(URL, body.encode("utf-8"), {"Content-Type": "text/xml"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return xmlrpc.client.loads(answer.read())[0][0]
+
+
+for ref in ["&#0;", "&#x1;", "&#xFFFE;", "&#55296;"]:
+    resp = raw_answer("one.vm.allocate", CAROL, "NAME=a%sb" % ref)
+    check("NAME=a%sb is refused with 0x1000, naming the character" % ref,
+          resp[0] is False and resp[2] == XML_RPC_API and "U+" in resp[1] and not FORBIDDEN.search(resp[1]), ascii(resp))
 refused("a raw NUL in a VM template", XML_RPC_API, "one.vm.allocate", CAROL, "NAME = a\x00b", mentions="U+0000")
 refused("\\x01 quoted in a VM template", XML_RPC_API, "one.vm.allocate", CAROL, 'NAME = "x\x01"\nMEMORY = 1', mentions="U+0001")
 refused("a lone surrogate in a VM template", XML_RPC_API, "one.vm.allocate", CAROL, "NAME = a\ud800", mentions="U+D800")
