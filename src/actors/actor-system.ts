@@ -22,6 +22,16 @@ export type Plan = { ok: true; events: ReadonlyMap<string, readonly DomainEvent[
 export type EffectSink = (stream: string, effects: readonly unknown[], actor: AnyActor) => void;
 
 const CHECKPOINT_STREAM = '$checkpoint';
+/** checkpoint()'s answer when a commit is still on its way to its actors: try again a tick later. */
+export const CHECKPOINT_PUT_OFF = -1;
+/** checkpoint()'s answer when the snapshots could not be written (reported to the listener). */
+export const CHECKPOINT_FAILED = -2;
+
+/** Who hears of checkpoints: the position each one covers (oned records it in var/one.head), and failures. */
+export interface CheckpointListener {
+  written(position: LogPosition): void;
+  failed(error: unknown): void;
+}
 
 /**
  * All entity actors of one oned, keyed by stream. It owns the only path from a
@@ -47,14 +57,14 @@ export class ActorSystem {
   /**
    * `snapshotEvery`: once an entity has taken this many events since its last
    * snapshot, a checkpoint is written at the end of the tick (SNAPSHOT_INTERVAL).
-   * `onCheckpoint` hears the log position of every checkpoint written.
+   * `checkpoints` hears of every checkpoint written, and of failed ones.
    */
   constructor(
     private readonly log: EventLog,
     private readonly deciders: Readonly<Record<StreamKind, AnyDecider>>,
     private readonly sink: EffectSink = () => {},
     private readonly snapshotEvery = Infinity,
-    private readonly onCheckpoint: (position: LogPosition) => void = () => {},
+    private readonly checkpoints: CheckpointListener = { written: () => {}, failed: () => {} },
   ) {
     for (const kind of Object.keys(deciders) as StreamKind[]) this.byKind.set(kind, new Map());
     this.appliedThrough = log.lastSeq();
@@ -183,7 +193,7 @@ export class ActorSystem {
     this.checkpointScheduled = true;
     setImmediate(() => {
       this.checkpointScheduled = false;
-      if (this.checkpoint() < 0) this.scheduleCheckpoint();
+      if (this.checkpoint() === CHECKPOINT_PUT_OFF) this.scheduleCheckpoint();
     });
   }
 
@@ -301,23 +311,30 @@ export class ActorSystem {
   /**
    * Writes a snapshot of every entity whose stored one is behind it, then
    * the checkpoint: the log position those snapshots cover, with its hash.
-   * Returns how many snapshots were written. Skipped (returns -1) while an
-   * append is committed but not yet applied to its actors, since the tip
-   * would then claim events that no snapshot holds.
+   * Returns how many snapshots were written. Put off (CHECKPOINT_PUT_OFF)
+   * while an append is committed but not yet applied to its actors, since
+   * the tip would then claim events that no snapshot holds. A write that
+   * fails (a full disk) is reported to the listener and never thrown: the
+   * snapshots stay behind and the next checkpoint writes them.
    */
   checkpoint(): number {
     if (this.closed) return 0;
     const tip = this.log.tip();
-    if (tip.seq !== this.appliedThrough) return -1;
+    if (tip.seq !== this.appliedThrough) return CHECKPOINT_PUT_OFF;
     const stale = [...this.actors.values(), ...this.retired].filter((a) => a.version !== a.snapshotVersion);
     if (stale.length === 0) return 0;
     const batch: Snapshot[] = stale.map((a) => ({ stream: a.stream, version: a.version, state: a.state }));
     batch.push({ stream: CHECKPOINT_STREAM, version: 0, state: tip });
-    if (this.log.saveSnapshots) this.log.saveSnapshots(batch);
-    else for (const snap of batch) this.log.saveSnapshot(snap);
+    try {
+      if (this.log.saveSnapshots) this.log.saveSnapshots(batch);
+      else for (const snap of batch) this.log.saveSnapshot(snap);
+    } catch (error) {
+      this.checkpoints.failed(error);
+      return CHECKPOINT_FAILED;
+    }
     for (const actor of stale) actor.snapshotVersion = actor.version;
     this.retired.clear();
-    this.onCheckpoint(tip);
+    this.checkpoints.written(tip);
     return stale.length;
   }
 }

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ActorSystem } from '../actors/actor-system.ts';
 import { guardLiveDecisions, logDisagreements } from '../actors/chart-guard.ts';
-import { systemClock } from '../actors/ports.ts';
+import { systemClock, type LogPosition } from '../actors/ports.ts';
 import { resolveLayout } from '../config/layout.ts';
 import { loadOnedConf } from '../config/load-oned-conf.ts';
 import type { OnedConfig } from '../config/oned-config.ts';
@@ -106,11 +106,23 @@ const system = new ActorSystem(
   ),
   (s, e, a) => router?.sink(s, e, a),
   config.snapshotInterval,
-  (position) => writeLogHead(headFile, position),
+  {
+    written: (position) => recordHead(position),
+    failed: (e) => logger.log('ONE', 'E', `Checkpoint not written, tried again later: ${e instanceof Error ? e.message : String(e)}`),
+  },
 );
 const headFile = join(layout.var, 'one.head');
 const rebuilt = rebuildActors();
 logger.log('ONE', 'I', `Rebuilt ${rebuilt.actors} entities from ${rebuilt.events} events${rebuildAll ? ' (--rebuild)' : ''}`);
+
+/** A head that cannot be written (a full disk) only lags: it still names a committed event. */
+function recordHead(position: LogPosition): void {
+  try {
+    writeLogHead(headFile, position);
+  } catch (e) {
+    logger.log('ONE', 'E', `Could not record the log head in ${headFile}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
 
 /**
  * The actors from the log, once the log has been checked against its head
@@ -122,7 +134,7 @@ function rebuildActors(): { events: number; actors: number } {
     const head = readLogHead(headFile);
     if (head) checkHead(log, head, headFile);
     const result = system.rehydrate({ rebuild: rebuildAll });
-    writeLogHead(headFile, log.tip());
+    recordHead(log.tip());
     return result;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -176,7 +188,7 @@ core.hostMonitor.start();
 const pollTimer = setInterval(() => router!.pollTick(), 1000);
 const checkpointTimer = setInterval(() => system.checkpoint(), config.checkpointInterval * 1000);
 
-const server = await startRpcServer({ core, host: config.listenAddress, port: config.port, logger });
+const server = await startRpcServer({ core, host: config.listenAddress, port: config.port, logger, maxStringBytes: config.vmTemplateMaxSize });
 const pidFile = join(layout.run, 'oned.pid');
 writeFileSync(pidFile, `${process.pid}\n`);
 logger.log('ReM', 'I', `XML-RPC server listening on ${config.listenAddress}:${server.port}/RPC2`);
