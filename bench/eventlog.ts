@@ -1,5 +1,6 @@
 /**
- * Event log throughput: durable single-event commits, group commit, replay.
+ * Event log throughput: durable single-event commits, group commit, replay;
+ * the rebuild of N VMs, and live decisions with and without the chart guard.
  *   node --import tsx bench/eventlog.ts [--small]
  * Human-readable lines go to stderr; the last stdout line is the JSON report.
  */
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openEventLog, type SqliteEventLog } from '../src/store/sqlite-event-log.ts';
 import { isSmallRun, perSecond, printReport, rssMb } from './lib/report.ts';
+import { measureLiveDecisions } from './lib/live-decisions.ts';
 import { measureRebuild } from './lib/rebuild-vms.ts';
 
 export interface EventLogWorkload {
@@ -129,13 +131,15 @@ export async function runEventLogBench(
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const workload = isSmallRun() ? SMALL_WORKLOAD : FULL_WORKLOAD;
   const rebuildVms = isSmallRun() ? 2_000 : 100_000;
+  const liveDecisionVms = isSmallRun() ? 500 : 20_000;
   const figures = await runEventLogBench(workload, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'one-ts-bench-rebuild-'));
     try {
-      return await measureRebuild(join(dir, 'one.db'), rebuildVms);
+      const rebuild = await measureRebuild(join(dir, 'one.db'), rebuildVms);
+      return { ...rebuild, ...measureLiveDecisions(liveDecisionVms, isSmallRun() ? 1 : 3) };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  printReport('eventlog', { ...workload, rebuildVms }, figures);
+  printReport('eventlog', { ...workload, rebuildVms, liveDecisionVms }, figures);
 }

@@ -17,8 +17,8 @@ import { openEventLog } from '../../src/store/sqlite-event-log.ts';
 const deciders = { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider, hook: hookDecider };
 const host = { hid: 0, hostname: 'node0', vmDir: '/srv/one', vmMad: 'vmm_dummy', tmMad: 'tm_dummy' };
 
-/** The events of one VM's life: running, or (one in three) shut down to DONE. */
-function history(vid: number): DomainEvent[] {
+/** The commands of one VM's life: running, or (one in three) shut down to DONE. */
+export function lifeCommands(vid: number): VmCommand[] {
   const now = 1_700_000_000 + vid;
   const commands: VmCommand[] = [
     { type: 'Allocate', vid, uid: 0, name: `vm${vid}`, template: { attributes: [{ name: 'CPU', value: '1' }, { name: 'MEMORY', value: '512' }] }, requirement: { cpu: 100, mem: 524288, disk: 0 }, now },
@@ -33,9 +33,14 @@ function history(vid: number): DomainEvent[] {
       { type: 'DriverReplied', driver: 'tm', verb: 'TRANSFER', success: true, info: '', now },
     );
   }
+  return commands;
+}
+
+/** The events of one VM's life (lifeCommands through the real decider). */
+function history(vid: number): DomainEvent[] {
   let state: VmState = vmDecider.initialState;
   const events: DomainEvent[] = [];
-  for (const command of commands) {
+  for (const command of lifeCommands(vid)) {
     const d = vmDecider.decide(state, command);
     if (!d.ok) throw new Error(`bench history rejected ${command.type}: ${d.error.message}`);
     for (const e of d.events) state = vmDecider.evolve(state, e);

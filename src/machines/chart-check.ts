@@ -7,10 +7,15 @@
  *
  * Cheap by design: the chart's snapshot is resolved from the fold's current
  * state (memoised per state value, the charts have no context), then moved
- * with XState's pure `transition()`; no history is replayed.
+ * by the machine's own `transition` (XState's macrostep); no history is
+ * replayed. XState's exported `transition()` builds a throw-away actor on
+ * every call (~35 µs); the charts have no actions, children or context, so
+ * one inert scope per chart serves every check. And since a context-free
+ * chart's answer depends only on (state, event type) unless a guard reads
+ * the event, XState's answer for such a pair is computed once and reused.
  */
-import { transition } from 'xstate';
-import type { AnyStateMachine, EventObject, SnapshotFrom, StateValue } from 'xstate';
+import { createActor, getStateNodes } from 'xstate';
+import type { AnyActorScope, AnyStateMachine, EventObject, SnapshotFrom, StateValue } from 'xstate';
 import { hostMachine, hostStateValue } from './host/host-machine.ts';
 import type { HostMachineState } from './host/host-types.ts';
 import { vmMachine, vmStateValue } from './vm/vm-machine.ts';
@@ -47,23 +52,63 @@ export function statePath(value: StateValue): string {
   return Object.entries(value).map(([k, v]) => (v === undefined ? k : `${k}.${statePath(v)}`)).join(',');
 }
 
-const resolved = new WeakMap<AnyStateMachine, Map<string, SnapshotFrom<AnyStateMachine> | null>>();
-
-/** The chart snapshot at a state value; null when the chart has no such state. */
-function snapshotAt(machine: AnyStateMachine, value: StateValue): SnapshotFrom<AnyStateMachine> | null {
-  let cache = resolved.get(machine);
-  if (!cache) resolved.set(machine, (cache = new Map()));
-  const key = statePath(value);
-  let snapshot = cache.get(key);
-  if (snapshot === undefined) {
-    try {
-      snapshot = machine.resolveState({ value, context: undefined });
-    } catch {
-      snapshot = null; // the fold holds a state the chart does not declare
-    }
-    cache.set(key, snapshot);
+/** What `transition()` builds per call (xstate's createInertActorScope), built once per chart. */
+const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
+function inertScope(machine: AnyStateMachine): AnyActorScope {
+  let scope = scopes.get(machine);
+  if (!scope) {
+    const self = createActor(machine);
+    const nothing = () => {};
+    scope = { self, system: self.system, id: '', sessionId: '', defer: nothing, logger: nothing, stopChild: nothing, emit: nothing, actionExecutor: nothing };
+    scopes.set(machine, scope);
   }
-  return snapshot;
+  return scope;
+}
+
+/** A chart snapshot with its path, so that a check compares strings and builds no objects. */
+interface Position {
+  readonly snapshot: SnapshotFrom<AnyStateMachine>;
+  readonly path: string;
+}
+
+/** Per chart: resolved states by path, and steps by `path event-type` (null: the chart has no such state or step). */
+const memos = new WeakMap<AnyStateMachine, { at: Map<string, Position | null>; steps: Map<string, Position | null> }>();
+function memoOf(machine: AnyStateMachine) {
+  let memo = memos.get(machine);
+  if (!memo) memos.set(machine, (memo = { at: new Map(), steps: new Map() }));
+  return memo;
+}
+
+/** The chart position at a state path; null when the chart does not declare that state. */
+function positionAt(machine: AnyStateMachine, value: StateValue, path: string): Position | null {
+  const { at } = memoOf(machine);
+  let position = at.get(path);
+  if (position === undefined) {
+    try {
+      position = { snapshot: machine.resolveState({ value, context: undefined }), path };
+    } catch {
+      position = null; // the fold holds a state the chart does not declare
+    }
+    at.set(path, position);
+  }
+  return position;
+}
+
+/** The chart's position after `event`, or null when the chart allows no such transition. */
+function chartStep(machine: AnyStateMachine, from: Position, event: EventObject): Position | null {
+  const { steps } = memoOf(machine);
+  const key = `${from.path} ${event.type}`;
+  const known = steps.get(key);
+  if (known !== undefined) return known;
+  let next: Position | null = null;
+  if (from.snapshot.can(event)) {
+    const snapshot = machine.transition(from.snapshot, event, inertScope(machine));
+    next = { snapshot, path: statePath(snapshot.value) };
+  }
+  const guarded = getStateNodes(machine.root, from.snapshot.value)
+    .some((node) => node.transitions.get(event.type)?.some((t) => t.guard));
+  if (!guarded) steps.set(key, next);
+  return next;
 }
 
 /**
@@ -77,17 +122,18 @@ export function checkAgainstChart<S, E extends EventObject>(
   events: readonly E[],
 ): ChartDisagreement | undefined {
   let fold = state;
-  let chart = snapshotAt(model.machine, model.valueOf(state));
+  const value = model.valueOf(state);
+  let chart = positionAt(model.machine, value, statePath(value));
   for (const event of events) {
-    const from = chart ? statePath(chart.value) : `(no chart state ${statePath(model.valueOf(fold))})`;
+    const before = fold;
     fold = evolve(fold, event);
     const foldPath = statePath(model.valueOf(fold));
-    const disagree = (chartPath: string, allowed: boolean): ChartDisagreement =>
-      ({ entity: model.entity, id: model.idOf(fold), event: event.type, chart: chartPath, fold: foldPath, allowed });
-    if (!chart || !chart.can(event)) return disagree(from, false);
-    chart = transition(model.machine, chart, event)[0];
-    const to = statePath(chart.value);
-    if (to !== foldPath) return disagree(to, true);
+    const next = chart && chartStep(model.machine, chart, event);
+    if (!next || next.path !== foldPath) {
+      const from = chart ? chart.path : `(no chart state ${statePath(model.valueOf(before))})`;
+      return { entity: model.entity, id: model.idOf(fold), event: event.type, chart: next ? next.path : from, fold: foldPath, allowed: next !== null };
+    }
+    chart = next;
   }
   return undefined;
 }

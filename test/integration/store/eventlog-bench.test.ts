@@ -30,7 +30,7 @@ describe('bench/eventlog.ts --small', () => {
     const report = JSON.parse(lines[lines.length - 1]!);
     assert.equal(report.bench, 'eventlog');
     assert.equal(typeof report.workload, 'object');
-    for (const key of ['append_single_events_per_s', 'append_grouped_events_per_s', 'replay_events_per_s', 'rebuild_2000_vms_s', 'rebuild_2000_vms_from_snapshots_s', 'rss_mb']) {
+    for (const key of ['append_single_events_per_s', 'append_grouped_events_per_s', 'replay_events_per_s', 'rebuild_2000_vms_s', 'rebuild_2000_vms_from_snapshots_s', 'live_decisions_per_s', 'live_decisions_unguarded_per_s', 'chart_guard_us_per_decision', 'rss_mb']) {
       assert.equal(typeof report.figures[key], 'number', key);
     }
     assert.equal(typeof report.machine.cores, 'number');
