@@ -16,6 +16,8 @@ export interface OnedOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Reuse an existing ONE_LOCATION (to restart on the same var dir). */
   readonly location?: string;
+  /** Extra oned arguments after `-f` (e.g. `--rebuild`). */
+  readonly args?: readonly string[];
 }
 
 /** A self-contained install (spec §11.5) in a temp dir, with the repo's bin/ and lib/ linked in. */
@@ -69,7 +71,7 @@ export class Oned {
       writeFileSync(join(location, 'etc', 'oned.conf'), conf);
     }
     const env = { ...process.env, ...options.env, ONE_LOCATION: location, ONE_AUTH: join(location, 'one_auth') };
-    const child = spawn(join(REPO, 'bin', 'oned'), ['-f'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(join(REPO, 'bin', 'oned'), ['-f', ...(options.args ?? [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     const deadline = Date.now() + 30_000;
@@ -80,7 +82,8 @@ export class Oned {
         child.kill('SIGKILL');
         throw new Error(`oned did not listen on ${port}: ${stderr}`);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      // Short steps: bench/crash measures restart time from here (spawn to first answer).
+      await new Promise((r) => setTimeout(r, 20));
     }
     return new Oned(location, port, child, env);
   }
@@ -121,6 +124,27 @@ export class Oned {
   log(): string {
     return readFileSync(join(this.location, 'var', 'oned.log'), 'utf8');
   }
+}
+
+/**
+ * Runs `oned -f args…` on an existing ONE_LOCATION that is expected not to
+ * start: resolves with its exit code and stderr once it exits (killed by pid
+ * after 30 s, or at once should it start listening after all).
+ */
+export function onedExpectingFailure(location: string, args: readonly string[] = []): Promise<CliRun> {
+  const env = { ...process.env, ONE_LOCATION: location, ONE_AUTH: join(location, 'one_auth') };
+  const child = spawn(join(REPO, 'bin', 'oned'), ['-f', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((done) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({ code: code ?? (signal ? 128 : -1), stdout, stderr });
+    }),
+  );
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */
