@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ActorSystem } from '../../src/actors/actor-system.ts';
+import { guardLiveDecisions } from '../../src/actors/chart-guard.ts';
+import { describeDisagreement } from '../../src/machines/chart-check.ts';
 import { hookDecider } from '../../src/machines/hook/hook-decider.ts';
 import { hostDecider } from '../../src/machines/host/host-decider.ts';
 import { userDecider } from '../../src/machines/user/user-decider.ts';
@@ -22,7 +24,10 @@ import { vmDecider } from '../../src/machines/vm/vm-decider.ts';
 import { vnetDecider } from '../../src/machines/vnet/vnet-decider.ts';
 import { openEventLog } from '../../src/store/sqlite-event-log.ts';
 
-const deciders = { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider, hook: hookDecider };
+// As oned runs them: the charts guard every live decision, and a disagreement fails the property.
+const deciders = guardLiveDecisions({ vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider, hook: hookDecider }, (d) => {
+  throw new Error(describeDisagreement(d));
+});
 const HOSTS = [0, 1, 2];
 const VMS = [0, 1, 2, 3, 4];
 

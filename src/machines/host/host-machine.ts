@@ -1,7 +1,8 @@
 /**
  * The host life-cycle (spec §5.1) as an XState v5 chart whose events are the
  * domain events. Like the VM chart it is the declared transition table;
- * evolveHost must agree with it (test/unit/machines/host/host-machine-agreement.test.ts).
+ * evolveHost must agree with it (test/unit/machines/host/host-decider.test.ts),
+ * and every live decision is checked against it (chart-check.ts).
  */
 import { setup } from 'xstate';
 import type { StateValue } from 'xstate';

@@ -2,7 +2,8 @@
  * The VM life-cycle as an XState v5 statechart: DM states at the top, LCM
  * states nested in ACTIVE, and the DOMAIN EVENTS as transitions. It is the
  * declared transition table; evolveVm is the fast fold that must agree with
- * it (checked in test/unit/machines/vm/vm-machine-agreement.test.ts).
+ * it (checked in test/unit/machines/vm/vm-machine-agreement.test.ts), and
+ * every live decision is checked against it (../chart-check.ts).
  * The chart carries no context: history, capacity and times live in the fold.
  */
 import { setup } from 'xstate';
