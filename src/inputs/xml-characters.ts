@@ -31,3 +31,16 @@ export function findForbiddenCharacter(text: string): ForbiddenCharacter | undef
 export function replaceForbiddenCharacters(text: string, replacement = '\uFFFD'): string {
   return NOT_XML.test(text) ? text.replace(NOT_XML_ALL, replacement) : text;
 }
+
+/** `Parameter 2 of one.vm.allocate contains U+0001 at character 7, …`: one wording for the server and the client. */
+export const forbiddenCharacterMessage = (where: string, bad: ForbiddenCharacter): string =>
+  `${where} contains ${bad.description} at character ${bad.index + 1}, a character XML 1.0 does not allow`;
+
+/** The first string parameter holding a forbidden character, as a message; undefined when all are clean. */
+export function forbiddenParameter(method: string, params: readonly unknown[]): string | undefined {
+  for (const [i, p] of params.entries()) {
+    const bad = typeof p === 'string' ? findForbiddenCharacter(p) : undefined;
+    if (bad) return forbiddenCharacterMessage(`Parameter ${i + 1} of ${method}`, bad);
+  }
+  return undefined;
+}

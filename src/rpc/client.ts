@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { parseOneAuth, sessionOf } from './one-auth.ts';
 import { parseMethodResponse } from './xmlrpc/decode.ts';
+import { forbiddenParameter } from '../inputs/xml-characters.ts';
 import { serializeMethodCall } from './xmlrpc/encode.ts';
 import type { XmlRpcValue } from './xmlrpc/value.ts';
 
@@ -52,6 +53,9 @@ export class XmlRpcClient {
   }
 
   async call(method: string, params: readonly XmlRpcValue[] = []): Promise<XmlRpcValue> {
+    // The encoder would write U+FFFD for these, silently changing what the user gave: say so instead.
+    const forbidden = forbiddenParameter(method, params);
+    if (forbidden) throw new Error(forbidden);
     const body = Buffer.from(serializeMethodCall(method, params), 'utf8');
     try {
       return await this.post(method, body);

@@ -1,6 +1,6 @@
 import { domainError, ErrorCode } from '../events/domain-error.ts';
 import { LogWriteError } from '../events/log-write-error.ts';
-import { findForbiddenCharacter } from '../inputs/xml-characters.ts';
+import { forbiddenParameter } from '../inputs/xml-characters.ts';
 import type { Authenticator } from './auth.ts';
 import { logWriteFailure } from './log-write-failure.ts';
 import { failure, type MethodContext, type OneResponse, type ParamType, type ParamValue, type RpcMethod } from './methods/method.ts';
@@ -42,22 +42,6 @@ function checkParams(m: RpcMethod, params: readonly XmlRpcValue[]): readonly Par
 }
 
 /**
- * A string parameter (the session included) holding a character XML 1.0
- * forbids would poison every document it is later printed in, for every
- * user: refuse it here, once for every method. The message names the
- * character (`U+0001`) and never echoes it.
- */
-function forbiddenCharacterIn(m: RpcMethod, params: readonly XmlRpcValue[]): string | undefined {
-  for (const [i, p] of params.entries()) {
-    const bad = typeof p === 'string' ? findForbiddenCharacter(p) : undefined;
-    if (bad) {
-      return `Parameter ${i + 1} of ${m.name} contains ${bad.description} at character ${bad.index + 1}, a character XML 1.0 does not allow`;
-    }
-  }
-  return undefined;
-}
-
-/**
  * One call through the method table: signature check, characters, authentication,
  * then the method (which does its own authorisation). Only a missing
  * method is a fault; everything else answers `[ok, value, code]`.
@@ -72,7 +56,10 @@ export async function dispatch(call: MethodCall, deps: DispatcherDeps): Promise<
     const message = `Wrong parameters for ${m.name}, expected ${describeSignature(m)}`;
     return { kind: 'response', value: failure(domainError(ErrorCode.XML_RPC_API, message)) };
   }
-  const forbidden = forbiddenCharacterIn(m, call.params);
+  // A string (the session included) holding a character XML 1.0 forbids
+  // would poison every document it is later printed in, for every user:
+  // refused here, once for every method, named (`U+0001`) and never echoed.
+  const forbidden = forbiddenParameter(m.name, call.params);
   if (forbidden) return { kind: 'response', value: failure(domainError(ErrorCode.XML_RPC_API, forbidden)) };
   try {
     const caller = await deps.auth.authenticate(call.params[0] as string);
