@@ -60,6 +60,20 @@ describe('XmlRpcClient', () => {
     }
   });
 
+  it('refuses to send a character XML 1.0 forbids instead of changing it, and sends nothing', async () => {
+    const server = await flakyServer();
+    const client = new XmlRpcClient(`http://127.0.0.1:${server.port}/RPC2`);
+    try {
+      await assert.rejects(client.call('one.vm.allocate', ['s', 'NAME = a\u0001b']), {
+        message: 'Parameter 2 of one.vm.allocate contains U+0001 at character 9, a character XML 1.0 does not allow',
+      });
+      assert.equal(server.connections(), 0);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+
   it('refuses non-http endpoints', () => {
     assert.throws(() => new XmlRpcClient('https://example.org/RPC2'));
   });
