@@ -12,6 +12,7 @@ import type { VnetEvent } from '../src/events/vnet-events.ts';
 import { vnetDecider } from '../src/machines/vnet/vnet-decider.ts';
 import { reviveVnetState, type VnetState, type VnetStreamState } from '../src/machines/vnet/vnet-state.ts';
 import type { VnetCommand } from '../src/machines/vnet/vnet-commands.ts';
+import { seededRandom } from '../test/helpers/seeded-random.ts';
 import { isSmallRun, perSecond, printReport } from './lib/report.ts';
 
 setFlagsFromString('--expose-gc');
@@ -23,18 +24,6 @@ const hosts = small ? 4094 : 65534;
 const fillRatio = 0.9;
 const allocations = small ? 2_000 : 200_000;
 const batch = small ? 100 : 1_000;
-
-/** Deterministic PRNG (mulberry32) so every run fills the network the same way. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function apply(state: VnetStreamState, command: VnetCommand): VnetState {
   const d = vnetDecider.decide(state, command);
@@ -71,7 +60,7 @@ function fillRandomly(net: VnetState, rand: () => number): { net: VnetState; hol
 
 /** Timed: `batch` automatic allocations; untimed: as many random releases, so the fill stays near 90 %. */
 function measureAllocations(): { perS: number; fillAtEnd: number } {
-  const rand = random(42);
+  const rand = seededRandom(42);
   let { net, holders, nextVid } = fillRandomly(createNetwork(), rand);
   let elapsed = 0;
   for (let done = 0; done < allocations; done += batch) {
@@ -127,7 +116,7 @@ function measureMemory() {
   const heapDiff = heapBytes() - before;
   const orderedJson = JSON.stringify(net.leases).length;
   // Snapshot of the same book after a random release/re-take churn (vids no longer in slot order).
-  const rand = random(7);
+  const rand = seededRandom(7);
   for (let i = 0; i < memoryHosts; i++) {
     const vid = net.leases.ownerOf(Math.floor(rand() * memoryHosts));
     net = apply(net, { type: 'ReleaseLeases', vid });

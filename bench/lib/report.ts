@@ -32,3 +32,9 @@ export function perSecond(count: number, elapsedMs: number): number {
 }
 
 export const isSmallRun = (argv: readonly string[] = process.argv): boolean => argv.includes('--small');
+
+/** The p-th percentile (0–100) of `values`, nearest rank; p = 50 is the median. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}

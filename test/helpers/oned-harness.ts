@@ -129,7 +129,7 @@ export class Oned {
 /**
  * Runs `oned -f args…` on an existing ONE_LOCATION that is expected not to
  * start: resolves with its exit code and stderr once it exits (killed by pid
- * after 30 s, or at once should it start listening after all).
+ * after 30 s should it run after all).
  */
 export function onedExpectingFailure(location: string, args: readonly string[] = []): Promise<CliRun> {
   const env = { ...process.env, ONE_LOCATION: location, ONE_AUTH: join(location, 'one_auth') };
