@@ -2,9 +2,11 @@
  * oneaudit — checks a running oned from the outside, through the API only
  * (one.event.poll and the pool calls), as an auditor would:
  *
- *   oneaudit verify          re-computes the hash chain of the whole log
- *   oneaudit replay          folds the log through the VM and host machines and
- *                            compares the result with what oned serves
+ *   oneaudit verify          re-computes the hash chain of the whole log and
+ *                            reports every break (exit 1 when there is one)
+ *   oneaudit replay          checks the chain too, folds the log through the VM
+ *                            and host machines and compares the result with what
+ *                            oned serves; a broken chain fails it
  *   oneaudit log [stream]    prints the log (optionally one stream), one JSON line an event
  *
  * ONE_XMLRPC and ONE_AUTH as for the other tools; oneadmin only.
@@ -16,7 +18,7 @@ import { vmDecider } from '../machines/vm/vm-decider.ts';
 import type { VmState } from '../machines/vm/vm-types.ts';
 import { XmlRpcClient } from '../rpc/client.ts';
 import { readCredentials, sessionOf } from '../rpc/one-auth.ts';
-import { ChainChecker } from './chain-check.ts';
+import { ChainChecker, type ChainCheck } from './chain-check.ts';
 
 const PAGE = 10_000;
 
@@ -33,11 +35,22 @@ async function* allEvents(client: XmlRpcClient, session: string): AsyncGenerator
 
 const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 
-/** Compares the fold of the log with oned's answers; returns the differences found. */
-async function replay(client: XmlRpcClient, session: string): Promise<string[]> {
+/** One line per break, each naming the seq and, when known, the stream. */
+function breakLines(r: ChainCheck): string[] {
+  return r.ok ? [] : r.breaks.map((b) => `hash chain BROKEN at event ${b.seq}${b.stream ? ` (${b.stream})` : ''}: ${b.reason}`);
+}
+
+/**
+ * Compares the fold of the log with oned's answers; returns the differences
+ * found and the chain check of the events it folded (a fold of a broken log
+ * proves nothing, so the caller must not call it a match).
+ */
+async function replay(client: XmlRpcClient, session: string): Promise<{ problems: string[]; chain: ChainCheck }> {
   const vms = new Map<string, VmState>();
   const hosts = new Map<string, HostMachineState>();
+  const checker = new ChainChecker();
   for await (const page of allEvents(client, session)) {
+    checker.add(page);
     for (const { stream, event } of page) {
       if (stream.startsWith('vm/')) vms.set(stream, vmDecider.evolve(vms.get(stream) ?? vmDecider.initialState, event as never));
       if (stream.startsWith('host/')) hosts.set(stream, hostDecider.evolve(hosts.get(stream) ?? hostDecider.initialState, event as never));
@@ -67,7 +80,7 @@ async function replay(client: XmlRpcClient, session: string): Promise<string[]> 
       if (shown !== String(host.state) && !inFlight) problems.push(`host ${host.id}: STATE is ${shown} in oned, ${host.state} in the log`);
     }
   }
-  return problems;
+  return { problems, chain: checker.result() };
 }
 
 async function main(): Promise<number> {
@@ -82,12 +95,17 @@ async function main(): Promise<number> {
         const checker = new ChainChecker();
         for await (const page of allEvents(client, session)) checker.add(page);
         const r = checker.result();
-        console.log(r.ok ? `hash chain verified: ${r.events} events` : `hash chain BROKEN at event ${r.seq}: ${r.reason}`);
+        for (const line of breakLines(r)) console.log(line);
+        console.log(r.ok ? `hash chain verified: ${r.events} events` : `hash chain BROKEN: ${r.breaks.length} breaks in ${r.events} events`);
         return r.ok ? 0 : 1;
       }
       case 'replay': {
-        const problems = await replay(client, session);
-        for (const p of problems) console.log(p);
+        const { problems, chain } = await replay(client, session);
+        for (const line of [...breakLines(chain), ...problems]) console.log(line);
+        if (!chain.ok) {
+          console.log(`replay FAILED: the hash chain is broken (${chain.breaks.length} breaks), so the log cannot vouch for oned`);
+          return 1;
+        }
         console.log(problems.length === 0 ? 'replay matches oned' : `${problems.length} differences`);
         return problems.length === 0 ? 0 : 1;
       }
