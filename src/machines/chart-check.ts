@@ -10,11 +10,13 @@
  * by the machine's own `transition` (XState's macrostep); no history is
  * replayed. XState's exported `transition()` builds a throw-away actor on
  * every call (~35 µs); the charts have no actions, children or context, so
- * one inert scope per chart serves every check. And since a context-free
- * chart's answer depends only on (state, event type) unless a guard reads
- * the event, XState's answer for such a pair is computed once and reused.
+ * one inert scope per chart serves every check. XState selects the
+ * transitions for every check (guards included); since the charts have no
+ * context or actions, the state that a selection leads to depends only on
+ * the source state and the transitions selected, so that part of XState's
+ * macrostep is computed once per pair and reused.
  */
-import { createActor, getStateNodes } from 'xstate';
+import { createActor } from 'xstate';
 import type { AnyActorScope, AnyStateMachine, EventObject, SnapshotFrom, StateValue } from 'xstate';
 import { hostMachine, hostStateValue } from './host/host-machine.ts';
 import type { HostMachineState } from './host/host-types.ts';
@@ -71,8 +73,8 @@ interface Position {
   readonly path: string;
 }
 
-/** Per chart: resolved states by path, and steps by `path event-type` (null: the chart has no such state or step). */
-const memos = new WeakMap<AnyStateMachine, { at: Map<string, Position | null>; steps: Map<string, Position | null> }>();
+/** Per chart: resolved states by path (null: not a state of the chart), and where a selection of transitions leads. */
+const memos = new WeakMap<AnyStateMachine, { at: Map<string, Position | null>; steps: Map<string, Position> }>();
 function memoOf(machine: AnyStateMachine) {
   let memo = memos.get(machine);
   if (!memo) memos.set(machine, (memo = { at: new Map(), steps: new Map() }));
@@ -94,20 +96,28 @@ function positionAt(machine: AnyStateMachine, value: StateValue, path: string): 
   return position;
 }
 
+/** Stable small ids for XState's transition definitions (created once per chart), for memo keys. */
+const transitionIds = new WeakMap<object, number>();
+let lastTransitionId = 0;
+const idOf = (transition: object): number => {
+  let id = transitionIds.get(transition);
+  if (id === undefined) transitionIds.set(transition, (id = ++lastTransitionId));
+  return id;
+};
+
 /** The chart's position after `event`, or null when the chart allows no such transition. */
 function chartStep(machine: AnyStateMachine, from: Position, event: EventObject): Position | null {
+  // What snapshot.can() asks: a selected transition that goes somewhere.
+  const selected = machine.getTransitionData(from.snapshot, event);
+  if (!selected.some((t) => t.target !== undefined || t.actions.length > 0)) return null;
   const { steps } = memoOf(machine);
-  const key = `${from.path} ${event.type}`;
-  const known = steps.get(key);
-  if (known !== undefined) return known;
-  let next: Position | null = null;
-  if (from.snapshot.can(event)) {
+  const key = `${from.path} ${selected.map(idOf).join('+')}`;
+  let next = steps.get(key);
+  if (!next) {
     const snapshot = machine.transition(from.snapshot, event, inertScope(machine));
     next = { snapshot, path: statePath(snapshot.value) };
+    steps.set(key, next);
   }
-  const guarded = getStateNodes(machine.root, from.snapshot.value)
-    .some((node) => node.transitions.get(event.type)?.some((t) => t.guard));
-  if (!guarded) steps.set(key, next);
   return next;
 }
 
