@@ -42,6 +42,10 @@ export class ActorSystem {
   private readonly actors = new Map<string, AnyActor>();
   private readonly byKind = new Map<StreamKind, Map<number, AnyActor>>();
   private readonly lastIds = new Map<StreamKind, number>();
+  /** The highest id of each kind in the log (deleted entities included). */
+  private readonly committedIds = new Map<StreamKind, number>();
+  /** Ids held by allocations still running, per kind. */
+  private readonly reservedIds = new Map<StreamKind, Set<number>>();
   /** Forgotten (deleted) entities whose stored snapshot still predates the deletion. */
   private readonly retired = new Set<AnyActor>();
   /**
@@ -88,19 +92,23 @@ export class ActorSystem {
   /**
    * Runs an allocation under the next id of a kind (last id + 1, as 1.4
    * does). The id is reserved at once, so concurrent allocations differ, and
-   * handed back when the allocation fails, so a rejected allocation burns no
-   * id and the live ids stay those a replay of the log would give.
+   * handed back when the allocation fails (rejected, or thrown because the
+   * log could not be written), so a failed allocation burns no id and the
+   * live ids stay those a replay of the log would give. Concurrent
+   * allocations that fail together (a full disk) hand all of theirs back.
    */
   async withNextId<T extends { readonly ok: boolean }>(kind: StreamKind, allocate: (id: number) => Promise<T>): Promise<T> {
-    const id = (this.lastIds.get(kind) ?? -1) + 1;
+    const id = this.nextId(kind);
     this.lastIds.set(kind, id);
+    const reserved = this.reservedIds.get(kind) ?? new Set<number>();
+    this.reservedIds.set(kind, reserved.add(id));
     let result: T | undefined;
     try {
       result = await allocate(id);
       return result;
     } finally {
-      const stillLast = this.lastIds.get(kind) === id && !this.byKind.get(kind)!.has(id);
-      if (!result?.ok && stillLast) this.lastIds.set(kind, id - 1);
+      reserved.delete(id);
+      if (!result?.ok) this.lastIds.set(kind, Math.max(this.committedIds.get(kind) ?? -1, ...reserved));
     }
   }
 
@@ -216,6 +224,7 @@ export class ActorSystem {
     this.actors.set(actor.stream, actor);
     this.byKind.get(kind)!.set(id, actor);
     if (id > (this.lastIds.get(kind) ?? -1)) this.lastIds.set(kind, id);
+    if (id > (this.committedIds.get(kind) ?? -1)) this.committedIds.set(kind, id);
   }
 
   /** Drops an entity from memory (a deleted host, network or user). Its events stay in the log. */

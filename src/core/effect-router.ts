@@ -9,6 +9,7 @@ import type { VmEffect, VmState as Vm } from '../machines/vm/vm-types.ts';
 import type { Template } from '../template/template.ts';
 import type { CoreContext } from './core-context.ts';
 import type { OneCore } from './one-core.ts';
+import { unlessLogIsFull } from './write-retry.ts';
 
 const POLL_LETTERS = new Set(['a', 'p', 'e', 'd', '-']);
 
@@ -38,9 +39,14 @@ export class EffectRouter {
   /** The ActorSystem's effect sink. */
   readonly sink = (stream: string, effects: readonly unknown[], actor: AnyActor): void => {
     const parsed = parseStream(stream);
-    if (parsed?.kind === 'vm') for (const e of effects as VmEffect[]) this.vmEffect(e, actor.state as Vm);
-    if (parsed?.kind === 'host') for (const e of effects as HostEffect[]) this.hostEffect(e);
-    if (parsed?.kind === 'hook') for (const e of effects as HookEffect[]) this.core.hookService.run(e.vid, e.hook);
+    try {
+      if (parsed?.kind === 'vm') for (const e of effects as VmEffect[]) this.vmEffect(e, actor.state as Vm);
+      if (parsed?.kind === 'host') for (const e of effects as HostEffect[]) this.hostEffect(e);
+      if (parsed?.kind === 'hook') for (const e of effects as HookEffect[]) this.core.hookService.run(e.vid, e.hook);
+    } catch (error) {
+      // Effects run inside the commit that produced them: one that throws must not cut that commit short.
+      this.ctx.logger.log('ONE', 'E', `Effects of ${stream} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
 
   private vmEffect(effect: VmEffect, vm: Vm): void {
@@ -63,11 +69,15 @@ export class EffectRouter {
         if (!reply.success && reply.info && !reply.info.startsWith('-')) {
           this.ctx.logger.vmLog(vid, driver === 'tm' ? 'TM' : 'VMM', 'E', `${verb} failed: ${reply.info}`);
         }
-        void this.core.vmService.command(
-          vid,
-          { type: 'DriverReplied', driver, verb: verb as never, success: reply.success, info: reply.info, now: this.ctx.clock.now() },
-          undefined,
-          `driver:${driver}`,
+        // A reply comes once: if the log cannot take it now (a full disk), it is retried until it can.
+        const now = this.ctx.clock.now();
+        void this.core.writeRetry.submit(`VM ${vid}: ${driver} ${verb} ${reply.success ? 'SUCCESS' : 'FAILURE'}`, () =>
+          this.core.vmService.command(
+            vid,
+            { type: 'DriverReplied', driver, verb: verb as never, success: reply.success, info: reply.info, now },
+            undefined,
+            `driver:${driver}`,
+          ),
         );
       },
     });
@@ -77,7 +87,9 @@ export class EffectRouter {
     void this.ctx.drivers
       .request(effect.imMad, 'MONITOR', effect.hid, [effect.hostname])
       .then((reply) => {
-        if (!this.ctx.lifecycle.stopping) return this.core.hostMonitor.monitored(effect.hid, reply.success, reply.info);
+        if (this.ctx.lifecycle.stopping) return;
+        const what = `host ${effect.hid}: MONITOR ${reply.success ? 'SUCCESS' : 'FAILURE'}`;
+        void this.core.writeRetry.submit(what, () => this.core.hostMonitor.monitored(effect.hid, reply.success, reply.info));
       });
   }
 
@@ -114,7 +126,8 @@ export class EffectRouter {
     this.ctx.samples.record('vm', vid, figures.lastPoll, figures);
     const letter = values.get('STATE');
     if (letter && POLL_LETTERS.has(letter) && letter !== '-') {
-      void this.core.vmService.command(vid, { type: 'Polled', stateLetter: letter as 'a', now: this.ctx.clock.now() }, undefined, 'driver:vmm');
+      const polled = this.core.vmService.command(vid, { type: 'Polled', stateLetter: letter as 'a', now: this.ctx.clock.now() }, undefined, 'driver:vmm');
+      unlessLogIsFull(this.ctx.logger, `VM ${vid}: poll state ${letter}`, polled); // the next poll says it again
     }
   }
 

@@ -8,6 +8,7 @@ import { quoteWord, splitWords } from '../template/shell-words.ts';
 import type { Template } from '../template/template.ts';
 import { Mailbox } from '../actors/mailbox.ts';
 import type { CoreContext } from './core-context.ts';
+import type { WriteRetry } from './write-retry.ts';
 
 /** The (DM, LCM) pair a hook fires on, entered from any other pair (spec §11.1). */
 function firedOn(before: VmState, after: VmState): HookOn | undefined {
@@ -40,7 +41,11 @@ export class HookService {
   /** One run at a time per VM: the hook driver's replies are keyed by VM id. */
   private readonly lanes = new Map<number, Mailbox>();
 
-  constructor(private readonly ctx: CoreContext) {}
+  constructor(
+    private readonly ctx: CoreContext,
+    /** Start and Finish are retried while the log cannot be written (a full disk). */
+    private readonly retry: WriteRetry,
+  ) {}
 
   plan(before: VmState, after: VmState): Omit<HookRun, 'run'>[] {
     const on = firedOn(before, after);
@@ -74,15 +79,19 @@ export class HookService {
     void lane.run(async () => {
       // A run not started before the stop stays queued; the restart runs it.
       if (this.ctx.lifecycle.stopping) return;
-      const started = await this.ctx.system.execute('hook', vid, { type: 'Start', run: hook.run }, { cause: 'hook' });
-      if (!started.ok) return;
+      const started = await this.retry.submit(`VM ${vid}: start of hook ${hook.name}`, () =>
+        this.ctx.system.execute('hook', vid, { type: 'Start', run: hook.run }, { cause: 'hook' }),
+      );
+      if (!started?.ok) return;
       const mad = this.ctx.config.hmMad!.name;
       const reply = await this.ctx.drivers.request(mad, 'EXECUTE', vid, [hook.name, hook.host ?? 'LOCAL', hook.command, ...wordsOf(hook)]);
       // Cut off by the stop: whether it ran is unknown, so it stays started and the restart reports it interrupted.
       if (this.ctx.lifecycle.stopping) return;
       const level = reply.success ? 'I' : 'E';
       this.ctx.logger.vmLog(vid, 'HKM', level, `Hook ${hook.name} (${hook.on}) ${reply.success ? 'succeeded' : 'failed'}: ${reply.info}`);
-      await this.ctx.system.execute('hook', vid, { type: 'Finish', run: hook.run, success: reply.success, info: reply.info }, { cause: 'driver:hm' });
+      await this.retry.submit(`VM ${vid}: result of hook ${hook.name}`, () =>
+        this.ctx.system.execute('hook', vid, { type: 'Finish', run: hook.run, success: reply.success, info: reply.info }, { cause: 'driver:hm' }),
+      );
     }).finally(() => {
       if (lane.depth === 0) this.lanes.delete(vid);
     });

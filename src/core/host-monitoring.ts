@@ -6,6 +6,7 @@ import { parseTemplate } from '../template/parse-template.ts';
 import { getSingle } from '../template/template-lookup.ts';
 import type { Template } from '../template/template.ts';
 import type { CoreContext, HostSample } from './core-context.ts';
+import { unlessLogIsFull } from './write-retry.ts';
 
 /** Monitoring attribute → host share field (spec §4.6). */
 const SHARE_FIELDS: ReadonlyArray<[string, keyof MonitoredShare]> = [
@@ -91,7 +92,7 @@ export class HostMonitor {
       inFlight++;
       // Only a host whose MONITORING may have expired needs the Tick (spec §5.1: 600 s).
       if (now - h.lastMonTime >= MONITORING_TIMEOUT_SECONDS) {
-        void this.ctx.system.execute('host', h.id, { type: 'Tick', now }, { cause: 'timer' });
+        unlessLogIsFull(this.ctx.logger, `host ${h.id}: monitoring timeout`, this.ctx.system.execute('host', h.id, { type: 'Tick', now }, { cause: 'timer' }));
       }
     }
     const due = hosts
@@ -102,7 +103,7 @@ export class HostMonitor {
     for (const { h } of due) {
       const driverFound = this.ctx.drivers.has(h.imMad);
       if (driverFound && (h.state === HostState.MONITORED || h.state === HostState.ERROR)) this.monitorQuietly(h);
-      else void this.ctx.system.execute('host', h.id, { type: 'MonitoringStarted', driverFound, now }, { cause: 'timer' });
+      else this.startMonitoring(h.id, driverFound, now);
     }
   }
 
@@ -112,6 +113,12 @@ export class HostMonitor {
       this.quiet.delete(h.id);
       if (!this.ctx.lifecycle.stopping) return this.quietResult(h.id, reply.success, reply.info);
     });
+  }
+
+  /** A recorded monitoring. If the log cannot take it (a full disk), the next tick starts it again. */
+  private startMonitoring(hid: number, driverFound: boolean, now: number): void {
+    const started = this.ctx.system.execute('host', hid, { type: 'MonitoringStarted', driverFound, now }, { cause: 'timer' });
+    unlessLogIsFull(this.ctx.logger, `host ${hid}: start of monitoring`, started);
   }
 
   private async quietResult(hid: number, success: boolean, info: string): Promise<void> {
@@ -127,7 +134,7 @@ export class HostMonitor {
       return;
     }
     // Something changed (health or capacity): monitor again, on the record.
-    await this.ctx.system.execute('host', hid, { type: 'MonitoringStarted', driverFound: true, now }, { cause: 'timer' });
+    this.startMonitoring(hid, true, now);
   }
 
   /** A MONITOR reply to a recorded monitoring (or its timeout): fold it into the host. */

@@ -10,6 +10,7 @@ import { NetworkLeases } from './network-leases.ts';
 import { UserService } from './user-service.ts';
 import { VmService } from './vm-service.ts';
 import { VnetService } from './vnet-service.ts';
+import { WriteRetry } from './write-retry.ts';
 
 /**
  * The core as the XML-RPC layer sees it (rpc/core-port.ts): one object that
@@ -23,13 +24,16 @@ export class OneCore implements CorePort {
   readonly vnetService: VnetService;
   readonly hookService: HookService;
   readonly hostMonitor: HostMonitor;
+  /** Driver and hook results that the log could not take yet (a full disk). */
+  readonly writeRetry: WriteRetry;
 
   constructor(readonly ctx: CoreContext) {
     const leases = new NetworkLeases(ctx.system);
+    this.writeRetry = new WriteRetry(ctx.logger, () => ctx.lifecycle.stopping);
     this.userService = new UserService(ctx);
     this.hostMonitor = new HostMonitor(ctx);
     this.hostService = new HostService(ctx, this.hostMonitor);
-    this.hookService = new HookService(ctx);
+    this.hookService = new HookService(ctx, this.writeRetry);
     this.vmService = new VmService(ctx, this.userService, leases, this.hookService);
     this.vnetService = new VnetService(ctx, this.userService, leases);
   }

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { getVectors } from '../template/template-lookup.ts';
 import type { Template } from '../template/template.ts';
 import type { DriverGateway, DriverReply, Logger } from '../actors/ports.ts';
@@ -63,8 +63,13 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
       }
       for (const w of script.warnings) ctx.logger.vmLog(effect.vid, 'TM', 'W', w);
       const path = join(vmDirOnFrontend, `transfer.${effect.seq}.${TRANSFER_SUFFIX[effect.action]}`);
-      mkdirSync(vmDirOnFrontend, { recursive: true });
-      writeFileSync(path, script.text);
+      const notWritten = writeFrontendFile(path, script.text);
+      if (notWritten) {
+        // As 1.4 (TransferManager: error_file), a script that cannot be written is the transfer's FAILURE.
+        ctx.logger.vmLog(effect.vid, 'TM', 'E', notWritten);
+        report({ verb: 'TRANSFER', success: false, id: effect.vid, info: notWritten });
+        return;
+      }
       void ctx.drivers.request(effect.tmMad, 'TRANSFER', effect.vid, [path]).then(report);
       return;
     }
@@ -76,9 +81,14 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
       let args: string[];
       switch (effect.action) {
         case 'DEPLOY': {
-          mkdirSync(vmDirOnFrontend, { recursive: true });
           // The driver streams this file to the host itself (§4.4.1).
-          writeFileSync(join(vmDirOnFrontend, `deployment.${effect.seq}`), JSON.stringify(template));
+          const notWritten = writeFrontendFile(join(vmDirOnFrontend, `deployment.${effect.seq}`), JSON.stringify(template));
+          if (notWritten) {
+            // As 1.4 (VirtualMachineManager: error_file), a deployment file that cannot be written fails the deploy.
+            ctx.logger.vmLog(vid, 'VMM', 'E', notWritten);
+            ctx.onReply(vid, { driver: 'vmm', verb, reply: { verb, success: false, id: vid, info: notWritten } });
+            return;
+          }
           args = [hostname, `${images}/deployment.${effect.seq}`, '-'];
           break;
         }
@@ -106,5 +116,16 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
       });
       return;
     }
+  }
+}
+
+/** Writes a file a driver needs; returns why it could not (a full disk), or undefined. */
+function writeFrontendFile(path: string, text: string): string | undefined {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    return undefined;
+  } catch (error) {
+    return `Could not write ${path}: ${error instanceof Error ? error.message : String(error)}`;
   }
 }

@@ -1,19 +1,14 @@
 /**
- * The event log on a full disk, with a real SQLite file. The error is real
- * too: `PRAGMA max_page_count` caps the database at its current size, so the
- * next commit that needs a page fails with SQLITE_FULL ("database or disk is
- * full") exactly as a full file system makes it fail. Raising the cap is the
- * disk getting room again.
+ * The event log on a full disk, with a real SQLite file and a real
+ * SQLITE_FULL (see capped-log.ts). Raising the cap is the disk getting room
+ * again.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import type { DomainEvent } from '../../../src/events/envelope.ts';
 import { LogWriteError } from '../../../src/events/log-write-error.ts';
-import { EVENT_LOG_DDL } from '../../../src/store/event-log-schema.ts';
-import { openEventLog, SqliteEventLog } from '../../../src/store/sqlite-event-log.ts';
+import { openEventLog } from '../../../src/store/sqlite-event-log.ts';
+import { cappedLog } from './capped-log.ts';
 import { tempDir } from './temp-dir.ts';
 
 const tmp = tempDir('eventlog-full');
@@ -22,26 +17,11 @@ after(() => tmp.cleanup());
 /** Big enough that every append needs new pages. */
 const event = (n: number): DomainEvent => ({ type: 'Filled', n, pad: 'x'.repeat(3000) }) as DomainEvent;
 
-/** A log on a file whose size we control; `full(true)` caps it where it is. */
-function cappedLog(path: string, states: (LogWriteError | undefined)[]) {
-  mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(EVENT_LOG_DDL);
-  const log = new SqliteEventLog(db, { onWriteState: (f) => states.push(f) });
-  const full = (on: boolean) => {
-    const pages = db.pragma('page_count', { simple: true }) as number;
-    db.pragma(`max_page_count = ${on ? pages : 1_000_000}`);
-  };
-  return { log, full };
-}
-
 describe('event log on a full disk', () => {
   it('rejects every append of a failed commit, keeps the tip, and takes writes again once there is room', async () => {
     const path = tmp.path();
     const states: (LogWriteError | undefined)[] = [];
-    const { log, full } = cappedLog(path, states);
+    const { log, full } = cappedLog(path, (f) => states.push(f));
     for (let v = 0; v < 5; v++) await log.append([{ stream: 'vm/0', expectedVersion: v, events: [event(v)] }]);
     const before = log.readAll(0);
 
@@ -87,7 +67,7 @@ describe('event log on a full disk', () => {
   });
 
   it('a checkpoint that cannot be written throws a LogWriteError and leaves the previous one', async () => {
-    const { log, full } = cappedLog(tmp.path(), []);
+    const { log, full } = cappedLog(tmp.path());
     await log.append([{ stream: 'vm/0', expectedVersion: 0, events: [event(0)] }]);
     log.saveSnapshots([{ stream: 'vm/0', version: 1, state: { n: 1 } }]);
     full(true);
@@ -104,7 +84,7 @@ describe('event log on a full disk', () => {
   });
 
   it('close() with appends queued on a full disk rejects them and does not throw', async () => {
-    const { log, full } = cappedLog(tmp.path(), []);
+    const { log, full } = cappedLog(tmp.path());
     await log.append([{ stream: 'vm/0', expectedVersion: 0, events: [event(0)] }]);
     full(true);
     const queued = log.append([{ stream: 'vm/0', expectedVersion: 1, events: [event(1)] }]);

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { ErrorCode } from '../../../src/events/domain-error.ts';
 import { LogWriteError } from '../../../src/events/log-write-error.ts';
 import { Authenticator } from '../../../src/rpc/auth.ts';
-import { dispatch } from '../../../src/rpc/dispatcher.ts';
+import { dispatch, type DispatchResult } from '../../../src/rpc/dispatcher.ts';
 import { WRITE_METHODS } from '../../../src/rpc/log-write-failure.ts';
 import { methodTable } from '../../../src/rpc/methods/method-table.ts';
 import type { XmlRpcValue } from '../../../src/rpc/xmlrpc/value.ts';
@@ -39,6 +39,11 @@ const CALLS: Record<string, XmlRpcValue[]> = {
   'one.user.passwd': [1, 'b'.repeat(40)],
   'one.user.enable': [1, true],
 };
+
+function answerOf(result: DispatchResult): readonly [boolean, unknown, number] {
+  assert.equal(result.kind, 'response');
+  return (result as Extract<DispatchResult, { kind: 'response' }>).value as readonly [boolean, unknown, number];
+}
 
 async function fullDiskCore(): Promise<FakeCore> {
   const core = await FakeCore.create();
@@ -72,26 +77,24 @@ describe('XML-RPC answers when the log cannot be written', () => {
     };
     const admin = session('oneadmin', 'adminpass');
     for (const [method, params] of Object.entries(CALLS)) {
-      const result = await dispatch({ method, params: [admin, ...params] }, deps);
-      assert.equal(result.kind, 'response');
-      const [ok, message, code] = (result as { value: readonly [boolean, string, number] }).value;
+      const [ok, message, code] = answerOf(await dispatch({ method, params: [admin, ...params] }, deps));
       assert.equal(ok, false, method);
       assert.equal(code, ErrorCode.INTERNAL, method);
-      assert.match(message, /^\[[A-Za-z]+\] Error [^\n]+\. Cannot write the event log: database or disk is full$/, method);
+      assert.match(String(message), /^\[[A-Za-z]+\] Error [^\n]+\. Cannot write the event log: database or disk is full$/, method);
     }
     const allocate = await dispatch({ method: 'one.vm.allocate', params: [admin, 'NAME = x'] }, deps);
-    assert.deepEqual((allocate as { value: unknown }).value, [
+    assert.deepEqual(answerOf(allocate), [
       false,
       '[VirtualMachineAllocate] Error allocating a new virtual machine. Cannot write the event log: database or disk is full',
       0x2000,
     ]);
     const action = await dispatch({ method: 'one.vm.action', params: [admin, 'hold', 0] }, deps);
-    assert.equal((action as { value: unknown[] }).value[1], '[VirtualMachineAction] Error performing action "hold" on virtual machine 0. Cannot write the event log: database or disk is full');
+    assert.equal(answerOf(action)[1], '[VirtualMachineAction] Error performing action "hold" on virtual machine 0. Cannot write the event log: database or disk is full');
     assert.deepEqual(errors, [], 'a full disk is not logged as an internal error with a stack per call');
 
     const info = await dispatch({ method: 'one.vm.info', params: [admin, 0] }, deps);
-    assert.equal((info as { value: unknown[] }).value[0], true);
+    assert.equal(answerOf(info)[0], true);
     const pool = await dispatch({ method: 'one.vmpool.info', params: [admin, -2] }, deps);
-    assert.equal((pool as { value: unknown[] }).value[0], true);
+    assert.equal(answerOf(pool)[0], true);
   });
 });
