@@ -75,8 +75,15 @@ const releaseLock = lock.release;
 
 const logger = new FileLogger(join(layout.log, 'oned.log'), config.debugLevel, layout.var);
 logger.log('ONE', 'I', 'Starting ONE-TS oned');
-const log = openEventLog(join(layout.var, 'one.db'));
-const samples = openMonitoringStore(join(layout.var, 'monitoring.db'));
+// A full disk is reported once when writes start failing and once when they work again.
+const log = openEventLog(join(layout.var, 'one.db'), {
+  onWriteState: (f) =>
+    f ? logger.log('ONE', 'E', `${f.message}; write requests fail with 0x2000 until there is room`) : logger.log('ONE', 'I', 'The event log can be written again'),
+});
+const samples = openMonitoringStore(join(layout.var, 'monitoring.db'), {
+  onWriteState: (f) =>
+    f ? logger.log('ONE', 'E', `Cannot write monitoring samples: ${f.message}; kept in memory and retried`) : logger.log('ONE', 'I', 'Monitoring samples can be written again'),
+});
 const drivers = new DriverManager({
   mads: [
     ...config.imMads.map((m) => ({ ...m, kind: 'im' as const })),
