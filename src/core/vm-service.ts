@@ -18,6 +18,7 @@ import type { CoreContext } from './core-context.ts';
 import type { HookService } from './hook-service.ts';
 import type { NetworkLeases } from './network-leases.ts';
 import { outcome } from './outcome.ts';
+import { transferInputProblem } from './transfer-inputs.ts';
 import type { UserService } from './user-service.ts';
 
 const fail = (code: DomainError['code'], message: string) => ({ ok: false as const, error: domainError(code, message) });
@@ -145,6 +146,9 @@ export class VmService {
       const taken = this.leases.planAllocation(vid, callerUid, template);
       if (!taken.ok) return taken;
       template = withContextResolved(taken.template, (other) => this.state(other)?.template as Template | undefined);
+      // Checked on the final template: leases and `$` variables have filled in NIC and CONTEXT by now.
+      const badInput = transferInputProblem(template);
+      if (badInput) return fail(ErrorCode.XML_RPC_API, `[VirtualMachineAllocate] ${badInput}`);
       const command: VmCommand = { type: 'Allocate', vid, uid: callerUid, name, template, requirement: requirementOf(template), now };
       const planned = this.planVm(vid, states, command);
       if (!planned.ok) return planned;

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DriverManager, type DriverManagerOptions } from '../../../src/drivers/driver-manager.ts';
 import type { DriverLog, DriverReply } from '../../../src/drivers/driver-reply.ts';
@@ -7,6 +9,9 @@ import { binDir, driverEnv, isAlive, MemoryLogger, scratch, waitUntil } from './
 
 const tmp = scratch();
 after(() => tmp.remove());
+/** one_tm_dummy reads and parses the script it is given. */
+const prolog = join(tmp.dir, 'transfer.0.prolog');
+writeFileSync(prolog, 'CLONE front:/img/a.img node1:/srv/5/images/disk.0\nMKSWAP 512 node1:/srv/5/images/disk.1\n');
 
 const dummies: MadConfig[] = [
   { name: 'im_dummy', kind: 'im', executable: 'one_im_dummy' },
@@ -48,7 +53,7 @@ describe('DriverManager with the dummy drivers', () => {
       const [deploy, poll, transfer, hook] = await Promise.all([
         m.request('vmm_dummy', 'DEPLOY', 5, ['node1', '/var/5/deployment.0', '-']),
         m.request('vmm_dummy', 'POLL', 6, ['node1', 'dummy-6', '-']),
-        m.request('tm_dummy', 'TRANSFER', 5, ['/var/5/transfer.0.prolog']),
+        m.request('tm_dummy', 'TRANSFER', 5, [prolog]),
         m.request('hook_exe', 'EXECUTE', 5, ['on_run', 'LOCAL', '/bin/echo', 'vm', '$VMID']),
       ]);
       assert.deepEqual([deploy.result, deploy.info], ['SUCCESS', 'dummy-5']);
@@ -90,7 +95,7 @@ describe('DriverManager with the dummy drivers', () => {
     const env = driverEnv({ VMM_DUMMY_FAIL_IDS: '13', VMM_DUMMY_FAIL_ACTIONS: 'DEPLOY', TM_DUMMY_FAIL_RATE: '1', IM_DUMMY_FAIL_HOSTS: 'bad1,bad2' });
     await withManager({ mads: dummies.slice(0, 3), env }, async (m) => {
       await m.start();
-      assert.equal((await m.request('tm_dummy', 'TRANSFER', 1, ['/x.prolog'])).result, 'FAILURE');
+      assert.deepEqual(await m.request('tm_dummy', 'TRANSFER', 1, [prolog]).then((r) => [r.result, r.info]), ['FAILURE', `Injected failure for transfer ${prolog}`]);
       assert.deepEqual((await m.request('im_dummy', 'MONITOR', 1, ['bad2'])).info, 'Could not monitor host bad2.');
       assert.equal((await m.request('im_dummy', 'MONITOR', 2, ['good'])).result, 'SUCCESS');
       assert.equal((await m.request('vmm_dummy', 'DEPLOY', 13, ['h', 'f', '-'])).result, 'FAILURE');
