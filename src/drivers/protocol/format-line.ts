@@ -2,9 +2,9 @@ import type { DriverResult } from './driver-message.ts';
 
 /**
  * Formatting for both directions. A token that would break the line framing
- * (newline, or a space inside a single-token field) is a programming error
+ * (a newline, or a blank inside a field) is a programming error
  * at the caller, so these functions throw `LineFormatError` for it; callers
- * that handle untrusted text check with `isSafeToken`/`isSafeText` first.
+ * that handle untrusted text check with `isSafeToken` first.
  */
 export class LineFormatError extends Error {
   constructor(message: string) {
@@ -15,8 +15,6 @@ export class LineFormatError extends Error {
 
 /** Safe as one space-separated field. */
 export const isSafeToken = (s: string): boolean => s.length > 0 && !/[\s\0]/.test(s);
-/** Safe as the free text at the end of a line. */
-export const isSafeText = (s: string): boolean => !/[\r\n\0]/.test(s);
 
 const formatId = (id: number | undefined): string => {
   if (id === undefined) return '-';
@@ -25,15 +23,13 @@ const formatId = (id: number | undefined): string => {
 };
 
 /**
- * Core → driver. Every argument must be one token, except that with
- * `freeTextLast` (hook arguments) the last one may hold blanks.
+ * Core → driver. Every argument must be one token (hook arguments travel
+ * encoded as one, see hook-words.ts).
  */
-export function formatRequest(verb: string, args: readonly string[], { freeTextLast = false } = {}): string {
+export function formatRequest(verb: string, args: readonly string[]): string {
   if (!/^[A-Z][A-Z0-9_]*$/.test(verb)) throw new LineFormatError(`bad verb "${verb}"`);
   args.forEach((arg, i) => {
-    const free = freeTextLast && i === args.length - 1;
-    const ok = free ? arg.length > 0 && isSafeText(arg) && arg.trim() === arg : isSafeToken(arg);
-    if (!ok) throw new LineFormatError(`${verb}: argument ${i + 1} cannot be sent on one line: ${JSON.stringify(arg)}`);
+    if (!isSafeToken(arg)) throw new LineFormatError(`${verb}: argument ${i + 1} cannot be sent on one line: ${JSON.stringify(arg)}`);
   });
   return [verb, ...args].join(' ');
 }

@@ -22,8 +22,8 @@ export function parseDriverLine(line: string): DriverOutputLine {
 
 /**
  * Parses one core → driver line: a verb and its single-space separated
- * arguments. Empty arguments are kept so that free text at the end (hook
- * arguments) can be re-joined exactly.
+ * arguments. Empty arguments (two blanks in a row) are kept, so that a
+ * field is never silently shifted.
  */
 export function parseRequestLine(line: string): RequestLine | Malformed {
   const checked = checkLine(line);

@@ -77,9 +77,9 @@ describe('requests', () => {
     }));
   });
 
-  it('lets only a free-text last argument hold spaces, and nothing hold a newline', () => {
-    assert.equal(formatRequest('EXECUTE', ['1', 'hook', 'LOCAL', '/bin/echo', 'a  b "c d"'], { freeTextLast: true }), 'EXECUTE 1 hook LOCAL /bin/echo a  b "c d"');
-    assert.throws(() => formatRequest('EXECUTE', ['1', 'hook', 'LOCAL', '/bin/echo', 'a\nFINALIZE'], { freeTextLast: true }), LineFormatError);
+  it('lets no argument hold a blank or a newline', () => {
+    assert.throws(() => formatRequest('EXECUTE', ['1', 'hook', 'LOCAL', '/bin/echo', 'a  b "c d"']), LineFormatError);
+    assert.throws(() => formatRequest('EXECUTE', ['1', 'hook', 'LOCAL', '/bin/echo', 'a\nFINALIZE']), LineFormatError);
     assert.throws(() => formatRequest('MONITOR', ['1', 'x; touch /tmp/pwned', 'y']), LineFormatError);
     assert.throws(() => formatRequest('MONITOR', ['1', 'x; touch /tmp/pwned']), LineFormatError);
     assert.throws(() => formatRequest('MONITOR', ['1', 'host\nFINALIZE']), LineFormatError);
