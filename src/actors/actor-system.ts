@@ -196,12 +196,15 @@ export class ActorSystem {
    * (microtasks) have applied what was committed; tried again a tick later
    * should a commit still be on its way to its actors.
    */
-  private scheduleCheckpoint(): void {
+  private scheduleCheckpoint(attempt = 0): void {
     if (this.checkpointScheduled) return;
     this.checkpointScheduled = true;
     setImmediate(() => {
       this.checkpointScheduled = false;
-      if (this.checkpoint() === CHECKPOINT_PUT_OFF) this.scheduleCheckpoint();
+      if (this.checkpoint() !== CHECKPOINT_PUT_OFF) return;
+      // A commit reaches its actors within microtasks; one that never does is a bug, not a reason to spin.
+      if (attempt < 100) this.scheduleCheckpoint(attempt + 1);
+      else this.checkpoints.failed(new Error(`the log's tip (seq ${this.log.lastSeq()}) is not the applied position (${this.appliedThrough})`));
     });
   }
 
