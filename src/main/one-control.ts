@@ -3,12 +3,12 @@
  * is installed. oned writes its own pid file; this script only reads it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOnedConf } from '../config/load-oned-conf.ts';
 import { resolveLayout, type Layout } from '../config/layout.ts';
 import { isAlive } from './lock-file.ts';
+import { varDirProblem } from './startup-checks.ts';
 import { readCredentials } from '../rpc/one-auth.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,11 +19,11 @@ function readPid(path: string): number | undefined {
   return Number.isFinite(pid) && isAlive(pid) ? pid : undefined;
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port }, () => (socket.destroy(), resolve(true)));
-    socket.on('error', () => resolve(false));
-  });
+/** The last line oned wrote to its output after `offset` (its one-line start-up error). */
+function lastLine(path: string, offset: number): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path).subarray(offset).toString('utf8');
+  return text.split('\n').filter((l) => l.trim() !== '').at(-1);
 }
 
 function fail(message: string): never {
@@ -52,13 +52,15 @@ async function start(layout: Layout, rebuild: boolean): Promise<void> {
     const creds = readCredentials();
     if (!creds.ok) fail(creds.message);
   }
-  mkdirSync(layout.log, { recursive: true });
+  const varProblem = varDirProblem(layout.var);
+  if (varProblem) fail(`oned: ${varProblem}`);
+  const outFile = join(layout.log, 'oned.out');
+  const outBefore = existsSync(outFile) ? statSync(outFile).size : 0;
   const pid = daemon(layout, 'oned', rebuild ? ['-f', '--rebuild'] : ['-f'], 'oned.out');
-  const probeHost = listenAddress === '0.0.0.0' ? '127.0.0.1' : listenAddress;
-  for (let waited = 0; ; waited += 100) {
-    if (!isAlive(pid)) fail(`oned failed to start; see ${join(layout.log, 'oned.out')} and ${join(layout.log, 'oned.log')}.`);
-    if (await canConnect(probeHost, port)) break;
-    if (waited > 30_000) fail(`oned (pid ${pid}) did not open port ${port} within 30 s.`);
+  // oned writes its pid file once it listens (another program may hold the port meanwhile).
+  for (let waited = 0; readPid(join(layout.run, 'oned.pid')) !== pid; waited += 100) {
+    if (!isAlive(pid)) fail(lastLine(outFile, outBefore) ?? `oned failed to start; see ${outFile} and ${join(layout.log, 'oned.log')}.`);
+    if (waited > 30_000) fail(`oned (pid ${pid}) did not open port ${port} on ${listenAddress} within 30 s.`);
     await sleep(100);
   }
   const scheduler = join(layout.bin, 'mm_sched');

@@ -3,7 +3,7 @@
  * wires the concrete store, drivers and XML-RPC server to the pure core.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ActorSystem } from '../actors/actor-system.ts';
@@ -31,6 +31,7 @@ import { acquireLock } from './lock-file.ts';
 import { IntegrityError, checkHead } from '../actors/startup-integrity.ts';
 import { readLogHead, writeLogHead } from '../store/log-head.ts';
 import { restoreSamples } from './restore-samples.ts';
+import { databaseProblem, listenProblem, probeListen, varDirProblem } from './startup-checks.ts';
 import { readCredentials, sha1hex } from '../rpc/one-auth.ts';
 
 function die(message: string): never {
@@ -68,22 +69,45 @@ function readConfig(): OnedConfig {
     die(e instanceof Error ? e.message : String(e));
   }
 }
-mkdirSync(layout.var, { recursive: true });
+const varProblem = varDirProblem(layout.var);
+if (varProblem) die(varProblem);
 const lock = acquireLock(layout.lock);
 if (!lock.ok) die(`another oned (pid ${lock.holder}) is running on ${layout.var}; lock file ${layout.lock}`);
 const releaseLock = lock.release;
 
+// Until oned serves, any error stops start-up with one line on stderr (the
+// stack goes to oned.log) and leaves neither the lock nor a pid file behind.
+let startupLogger: FileLogger | undefined;
+function startupFailed(message: string, cause?: unknown): never {
+  startupLogger?.log('ONE', 'E', `Start-up stopped: ${cause instanceof Error && cause.stack ? cause.stack : message}`);
+  releaseLock();
+  die(message);
+}
+const onStartupError = (e: unknown) => startupFailed(e instanceof Error ? e.message : String(e), e);
+process.on('uncaughtException', onStartupError);
+// Before anything starts: a port in use or an address that does not resolve leaves nothing to undo.
+const listenFailure = await probeListen(config.listenAddress, config.port);
+if (listenFailure) startupFailed(listenFailure);
+function openStore<T>(path: string, open: (path: string) => T): T {
+  try {
+    return open(path);
+  } catch (e) {
+    return startupFailed(databaseProblem(path, e), e);
+  }
+}
+
 const logger = new FileLogger(join(layout.log, 'oned.log'), config.debugLevel, layout.var);
+startupLogger = logger;
 logger.log('ONE', 'I', 'Starting ONE-TS oned');
 // A full disk is reported once when writes start failing and once when they work again.
-const log = openEventLog(join(layout.var, 'one.db'), {
+const log = openStore(join(layout.var, 'one.db'), (path) => openEventLog(path, {
   onWriteState: (f) =>
     f ? logger.log('ONE', 'E', `${f.message}; write requests fail with 0x2000 until there is room`) : logger.log('ONE', 'I', 'The event log can be written again'),
-});
-const samples = openMonitoringStore(join(layout.var, 'monitoring.db'), {
+}));
+const samples = openStore(join(layout.var, 'monitoring.db'), (path) => openMonitoringStore(path, {
   onWriteState: (f) =>
     f ? logger.log('ONE', 'E', `Cannot write monitoring samples: ${f.message}; kept in memory and retried`) : logger.log('ONE', 'I', 'Monitoring samples can be written again'),
-});
+}));
 const drivers = new DriverManager({
   mads: [
     ...config.imMads.map((m) => ({ ...m, kind: 'im' as const })),
@@ -195,9 +219,14 @@ core.hostMonitor.start();
 const pollTimer = setInterval(() => router!.pollTick(), 1000);
 const checkpointTimer = setInterval(() => system.checkpoint(), config.checkpointInterval * 1000);
 
-const server = await startRpcServer({ core, host: config.listenAddress, port: config.port, logger, maxStringBytes: config.vmTemplateMaxSize });
+const server = await startRpcServer({ core, host: config.listenAddress, port: config.port, logger, maxStringBytes: config.vmTemplateMaxSize })
+  .catch(async (e: unknown) => {
+    await drivers.stop(); // the port was taken since the probe: say so in one line, as the probe would have
+    return startupFailed(listenProblem(config.listenAddress, config.port, e), e);
+  });
 const pidFile = join(layout.run, 'oned.pid');
 writeFileSync(pidFile, `${process.pid}\n`);
+process.off('uncaughtException', onStartupError);
 logger.log('ReM', 'I', `XML-RPC server listening on ${config.listenAddress}:${server.port}/RPC2`);
 
 async function shutdown(signal: string): Promise<void> {
@@ -219,3 +248,5 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// A file-size limit (ulimit -f) would kill oned with SIGXFSZ; ignored, writes fail with EFBIG and are handled like a full disk.
+process.on('SIGXFSZ', () => {});
