@@ -250,5 +250,3 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 // A file-size limit (ulimit -f) would kill oned with SIGXFSZ; ignored, writes fail with EFBIG and are handled like a full disk.
 process.on('SIGXFSZ', () => {});
-// A file-size limit (ulimit -f) would kill oned with SIGXFSZ; ignored, writes fail with EFBIG and are handled like a full disk.
-process.on('SIGXFSZ', () => {});
