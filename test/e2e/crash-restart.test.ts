@@ -14,9 +14,9 @@ import { runCrashCycles } from '../helpers/crash-cycles.ts';
 const CYCLES = 20;
 const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 
-it(`keeps every acknowledged write across ${CYCLES} kill/restart cycles (seed ${seed})`, { timeout: 240_000 }, async () => {
+it(`keeps every acknowledged write across ${CYCLES} kill/restart cycles (seed ${seed})`, { timeout: 600_000 }, async () => {
   const lines: string[] = [];
-  const r = await runCrashCycles({ cycles: CYCLES, seed, progress: (l) => lines.push(l) });
+  const r = await runCrashCycles({ cycles: CYCLES, seed, progress: (l) => (lines.push(l), process.stderr.write(`${l}\n`)) });
   const context = `seed ${seed}\n${lines.join('\n')}\n${r.location ? `ONE_LOCATION kept at ${r.location}\n` : ''}`;
   assert.deepEqual(r.problems, [], context);
   assert.equal(r.kills + r.cleanStops, CYCLES);
