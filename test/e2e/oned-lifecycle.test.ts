@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { openEventLog } from '../../src/store/sqlite-event-log.ts';
-import { Oned, waitFor } from '../helpers/oned-harness.ts';
+import { allEvents, Oned, waitFor } from '../helpers/oned-harness.ts';
 
 const tag = (xml: unknown, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(String(xml))?.[1];
 
@@ -98,7 +98,11 @@ describe('oned restarts', () => {
     try {
       await one.ok('one.host.allocate', 'a', 'im_dummy', 'vmm_dummy', 'tm_dummy');
       await one.ok('one.host.allocate', 'b', 'im_dummy', 'vmm_dummy', 'tm_dummy');
-      await waitFor('hosts monitored', async () => (String(await one.ok('one.hostpool.info')).match(/<STATE>2<\/STATE>/g) ?? []).length === 2);
+      // From the log, not from a sampled state: a settled host shows MONITORING during each re-monitoring.
+      await waitFor('hosts monitored', async () => {
+        const monitored = new Set((await allEvents(one)).filter((e) => e.event.type === 'HostMonitored').map((e) => e.stream));
+        return monitored.has('host/0') && monitored.has('host/1');
+      });
       const vids: number[] = [];
       for (let i = 0; i < 6; i++) vids.push((await one.ok('one.vm.allocate', `NAME = vm${i}\nCPU = 0.1\nMEMORY = 32`)) as number);
       for (const vid of vids.slice(0, 4)) await one.ok('one.vm.deploy', vid, vid % 2);
@@ -119,12 +123,14 @@ describe('oned restarts', () => {
       // RUNNING VMs are re-polled at start-up (reconciliation); their poll figures are samples.
       const mask = (x: unknown) =>
         JSON.stringify(x).replace(/<(LAST_POLL|MEMORY|CPU|NET_TX|NET_RX)>\d+<\/\1>/g, '<$1/>');
-      // A monitoring reply already in flight when the hosts were disabled may still land: wait until stable.
-      let before = mask(await snapshot());
-      for (let previous = ''; previous !== before; ) {
-        await new Promise((r) => setTimeout(r, 500));
-        [previous, before] = [before, mask(await snapshot())];
-      }
+      // A recorded monitoring in flight when the hosts were disabled still lands (a HostMonitored
+      // event): wait for every one to be answered. A quiet one's reply is dropped for a DISABLED host.
+      await waitFor('in-flight monitorings answered', async () => {
+        const events = await allEvents(one);
+        const count = (types: string[]) => events.filter((e) => e.stream.startsWith('host/') && types.includes(e.event.type)).length;
+        return count(['HostMonitoringStarted']) === count(['HostMonitored', 'HostMonitorFailed', 'HostMonitoringTimedOut']);
+      });
+      const before = mask(await snapshot());
       await one.stop();
       one = await Oned.start({ location: one.location });
       assert.equal(mask(await snapshot()), before);
@@ -142,9 +148,11 @@ describe('oned restarts', () => {
       const vids: number[] = [];
       for (let i = 0; i < 5; i++) vids.push((await one.ok('one.vm.allocate', `NAME = c${i}`)) as number);
       for (const vid of vids) await one.ok('one.vm.deploy', vid, 0);
-      await new Promise((r) => setTimeout(r, 300));
-      const lcms = await Promise.all(vids.map(async (v) => tag(await one.ok('one.vm.info', v), 'LCM_STATE')));
-      assert.ok(lcms.every((l) => l === '1' || l === '2'), `expected PROLOG/BOOT, got ${lcms}`);
+      // Crash while every VM waits for a driver (each step takes 1.5 s): wait for that, not for a fixed time.
+      await waitFor('every VM in PROLOG or BOOT', async () => {
+        const lcms = await Promise.all(vids.map(async (v) => tag(await one.ok('one.vm.info', v), 'LCM_STATE')));
+        return lcms.every((l) => l === '1' || l === '2');
+      });
       await one.crash();
       one = await Oned.start({ location: one.location, env: slow });
       for (const vid of vids) await vmReaches(one, vid, 3, 3);
