@@ -7,10 +7,15 @@
  * answers it (`instanceof`).
  */
 export class LogWriteError extends Error {
+  /** The cause's code when it has one (SQLITE_FULL, SQLITE_BUSY, SQLITE_IOERR_WRITE…). */
+  readonly code: string | undefined;
+
   /** `reason`: what SQLite or the OS said, e.g. "database or disk is full". */
   constructor(readonly reason: string, options?: { cause?: unknown }) {
     super(`Cannot write the event log: ${reason}`, options);
     this.name = 'LogWriteError';
+    const code = (options?.cause as { code?: unknown } | undefined)?.code;
+    this.code = typeof code === 'string' ? code : undefined;
   }
 
   /** Wraps whatever a write threw (a LogWriteError stays as it is). */

@@ -37,6 +37,7 @@ describe('event log on a full disk', () => {
       const error = (r as PromiseRejectedResult).reason;
       assert.ok(error instanceof LogWriteError, String(error));
       assert.equal(error.message, 'Cannot write the event log: database or disk is full');
+      assert.equal(error.code, 'SQLITE_FULL');
     }
     for (let i = 0; i < 3; i++) {
       await assert.rejects(log.append([{ stream: 'vm/0', expectedVersion: 5, events: [event(5)] }]), LogWriteError);
