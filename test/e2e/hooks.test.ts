@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,6 +185,12 @@ describe('VM hooks through oned and one_hm', () => {
   });
 });
 
+/** Is a process whose command line names `file` (a hook of this test) still running? */
+function hookProcessesAlive(file: string): boolean {
+  const ps = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' });
+  return ps.split('\n').some((line) => line.includes(file) && !line.startsWith('ps '));
+}
+
 /** How long the "slow" hook sleeps: long enough to crash oned while it runs. */
 const SLOW_MS = 3_000;
 
@@ -207,7 +214,6 @@ describe('hooks across an oned crash or stop', () => {
         for (const vid of vids) await one.ok('one.vm.deploy', vid, 0);
         for (const vid of vids) await vmReaches(one, vid, 3, 3);
         await (how === 'crash' ? one.crash() : one.stop());
-        const downAt = Date.now();
         assert.ok(!linesOf(out).some((l) => l.startsWith('after')), `the ${how} came before any "after" hook ran`);
 
         one = await Oned.start({ conf, location: one.location });
@@ -216,8 +222,9 @@ describe('hooks across an oned crash or stop', () => {
           const closed = (v: HookHistory) => v.finished.length + v.interrupted.length === v.queued.length;
           return vids.every((vid) => h.get(vid) && closed(h.get(vid)!)) && h;
         });
-        // A hook cut off by the crash may still be finishing on its own; give it the time to write.
-        await new Promise((r) => setTimeout(r, Math.max(0, downAt + SLOW_MS + 500 - Date.now())));
+        // A hook cut off by the crash may still be finishing on its own: wait until no process of
+        // ours is left (their command lines name `out`), not for a guessed time.
+        await waitFor('no hook process left', () => !hookProcessesAlive(out), 60_000);
         const lines = linesOf(out);
         let interrupted = 0;
         for (const vid of vids) {
