@@ -122,7 +122,8 @@ describe('DriverManager with the dummy drivers', () => {
     await withManager({ mads: [dummies[1]], env: driverEnv({ VMM_DUMMY_DELAY_DEPLOY_MS: '60000' }) }, async (m) => {
       await m.start();
       const deploy = m.request('vmm_dummy', 'DEPLOY', 8, ['h', 'f', '-']);
-      await new Promise((r) => setTimeout(r, 200));
+      // The driver reads its lines in order: once a later POLL is answered, the DEPLOY is running.
+      assert.equal((await m.request('vmm_dummy', 'POLL', 9, ['h', 'dummy-9', '-'])).result, 'SUCCESS');
       assert.equal(m.notify('vmm_dummy', 'DRIVER_CANCEL 8'), true);
       const cancelled = await deploy;
       assert.deepEqual([cancelled.result, cancelled.origin], ['FAILURE', 'manager']);
@@ -133,11 +134,12 @@ describe('DriverManager with the dummy drivers', () => {
   });
 
   it('restarts a driver killed mid-request and re-sends what was in flight', async () => {
-    await withManager({ mads: [dummies[1]], env: driverEnv({ VMM_DUMMY_DELAY_MS: '700' }) }, async (m, log) => {
+    await withManager({ mads: [dummies[1]], env: driverEnv({ VMM_DUMMY_DELAY_DEPLOY_MS: '4000' }) }, async (m, log) => {
       await m.start();
       const before = m.pids().vmm_dummy!;
       const pending = [1, 2, 3].map((id) => m.request('vmm_dummy', 'DEPLOY', id, ['h', 'f', '-']));
-      await new Promise((r) => setTimeout(r, 150));
+      // The driver reads its lines in order: once a later (instant) POLL is answered, the DEPLOYs are running.
+      assert.equal((await m.request('vmm_dummy', 'POLL', 9, ['h', 'dummy-9', '-'])).result, 'SUCCESS');
       process.kill(before, 'SIGKILL');
       const replies = await Promise.all(pending);
       assert.deepEqual(replies.map((r) => [r.result, r.origin, r.info]), [1, 2, 3].map((id) => ['SUCCESS', 'driver', `dummy-${id}`]));
