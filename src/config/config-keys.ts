@@ -61,6 +61,7 @@ export const ONED_CONF_KEYS: Readonly<Record<string, KeySpec>> = {
   MONITORING_CONCURRENCY: scalar('monitoringConcurrency', positiveInteger, 100),
   SNAPSHOT_INTERVAL: scalar('snapshotInterval', positiveInteger, 100),
   CHECKPOINT_INTERVAL: scalar('checkpointInterval', positiveInteger, 30),
+  VM_TEMPLATE_MAX_SIZE: scalar('vmTemplateMaxSize', positiveInteger, 1024 * 1024),
   IM_MAD: list('imMads', madReader('IM_MAD')),
   VM_MAD: list('vmMads', madReader('VM_MAD', { typed: true })),
   TM_MAD: list('tmMads', madReader('TM_MAD')),

@@ -30,6 +30,8 @@ export interface OnedConfig {
   readonly snapshotInterval: number;
   /** Seconds between two checkpoints of every changed actor (the timer; a clean stop checkpoints too). */
   readonly checkpointInterval: number;
+  /** Largest VM template (and any other string parameter) the API accepts, in bytes. */
+  readonly vmTemplateMaxSize: number;
 }
 
 /** One IM_MAD / VM_MAD / TM_MAD / HM_MAD entry. */

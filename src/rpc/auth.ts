@@ -1,4 +1,6 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { FairLimiter } from './fair-limiter.ts';
+import { LoginThrottle, type CheckOutcome, type ThrottlePolicy } from './login-throttle.ts';
 import type { UserView } from './views.ts';
 
 /**
@@ -8,6 +10,11 @@ import type { UserView } from './views.ts';
  * successful verifications are cached (keyed by SHA-256 of the session) and
  * revalidated on every hit against the user's current stream version and
  * hash: any password change, enable/disable or delete invalidates the entry.
+ *
+ * Against password floods and name probing: an unknown or disabled user
+ * costs the same scrypt run as a wrong password (against a dummy hash of the
+ * same cost); slow checks run in a small bounded FairLimiter, fair between
+ * client addresses; and failures feed the LoginThrottle (login-throttle.ts).
  */
 export interface ScryptParams {
   readonly N: number;
@@ -66,27 +73,48 @@ export interface AuthenticatorOptions {
    * cannot occupy the whole libuv pool; cached sessions never wait.
    */
   readonly maxConcurrentVerifications?: number;
+  /** Slow checks allowed to wait for a slot; past that a new one is refused at once. Default 64. */
+  readonly maxWaitingVerifications?: number;
+  /** Cost of the dummy hash that unknown users are checked against: the cost new hashes get. */
+  readonly scrypt?: ScryptParams;
+  /** Backoff after failed logins (defaults in DEFAULT_THROTTLE). */
+  readonly throttle?: Partial<ThrottlePolicy>;
+  /** Clock of the throttle; injectable for tests. */
+  readonly now?: () => number;
   /** The slow check; injectable for tests. Default verifyPassword. */
   readonly verify?: (token: string, stored: string) => Promise<boolean>;
+}
+
+/** A well-formed hash that no token matches: a random key under a random salt. */
+function dummyHash(params: ScryptParams): string {
+  const [salt, key] = [randomBytes(SALT_LENGTH), randomBytes(KEY_LENGTH)].map((b) => b.toString('base64'));
+  return `scrypt$${params.N}$${params.r}$${params.p}$${salt}$${key}`;
 }
 
 export class Authenticator {
   private readonly cache = new Map<string, CachedSession>();
   private readonly inFlight = new Map<string, Promise<number | undefined>>();
   private readonly cacheSize: number;
-  private readonly maxRunning: number;
-  private running = 0;
-  private readonly queue: (() => void)[] = [];
+  private readonly limiter: FairLimiter;
+  private readonly throttle: LoginThrottle;
+  private readonly dummyHash: string;
   private readonly verifyToken: (token: string, stored: string) => Promise<boolean>;
 
   constructor(private readonly users: UserDirectory, options: AuthenticatorOptions = {}) {
     this.cacheSize = options.cacheSize ?? 10_000;
-    this.maxRunning = options.maxConcurrentVerifications ?? 2;
+    // One slot at most per client address: another client always finds one free, or free soon.
+    this.limiter = new FairLimiter(options.maxConcurrentVerifications ?? 2, options.maxWaitingVerifications ?? 64, 1);
+    this.throttle = new LoginThrottle(options.throttle, options.now);
+    this.dummyHash = dummyHash(options.scrypt ?? DEFAULT_SCRYPT);
     this.verifyToken = options.verify ?? verifyPassword;
   }
 
-  /** Resolves with the caller's uid, or undefined (unknown user, bad password, disabled). */
-  authenticate(session: string): Promise<number | undefined> {
+  /**
+   * Resolves with the caller's uid, or undefined (unknown user, bad password,
+   * disabled, throttled, or too many checks waiting). `client` is the
+   * caller's address, for fairness and the throttle.
+   */
+  authenticate(session: string, client = ''): Promise<number | undefined> {
     const key = createHash('sha256').update(session).digest('base64');
     const hit = this.cache.get(key);
     if (hit) {
@@ -101,7 +129,7 @@ export class Authenticator {
     // Many concurrent calls from one new client share one scrypt run.
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const verification = this.verify(session, key).finally(() => this.inFlight.delete(key));
+    const verification = this.verify(session, key, client).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, verification);
     return verification;
   }
@@ -111,30 +139,31 @@ export class Authenticator {
     return this.cache.size;
   }
 
-  private async verify(session: string, key: string): Promise<number | undefined> {
+  private async verify(session: string, key: string, client: string): Promise<number | undefined> {
     const colon = session.indexOf(':');
-    if (colon <= 0) return undefined;
-    const user = this.users.userByName(session.slice(0, colon));
-    if (!user || !user.enabled) return undefined;
-    if (!(await this.limited(() => this.verifyToken(session.slice(colon + 1), user.passwordHash)))) return undefined;
-    // The user may have changed while scrypt ran; only cache what is still current.
-    const now = this.users.user(user.id);
-    if (!now || !now.enabled || now.version !== user.version) return undefined;
-    this.cache.set(key, { uid: user.id, version: user.version, passwordHash: user.passwordHash });
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
-    return user.id;
-  }
-
-  private async limited<T>(task: () => Promise<T>): Promise<T> {
-    // A finishing task hands its slot straight to the next waiter, so no newcomer can slip in between.
-    if (this.running >= this.maxRunning) await new Promise<void>((resolve) => this.queue.push(resolve));
-    else this.running++;
+    if (colon <= 0) return undefined; // says nothing about any user: no check to pay for
+    const name = session.slice(0, colon);
+    const keys = [`address ${client}`, `user ${createHash('sha256').update(name).digest('base64')}`];
+    if (!this.throttle.admit(keys)) return undefined;
+    let outcome: CheckOutcome = 'not-checked';
     try {
-      return await task();
+      const user = this.users.userByName(name);
+      const checked = this.limiter.run(client, () => this.verifyToken(session.slice(colon + 1), user?.passwordHash ?? this.dummyHash));
+      if (!checked) return undefined;
+      const matches = await checked;
+      if (!matches || !user || !user.enabled) {
+        outcome = 'failure';
+        return undefined;
+      }
+      // The user may have changed while scrypt ran; only accept and cache what is still current.
+      const now = this.users.user(user.id);
+      if (!now || !now.enabled || now.version !== user.version) return undefined;
+      outcome = 'success';
+      this.cache.set(key, { uid: user.id, version: user.version, passwordHash: user.passwordHash });
+      if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+      return user.id;
     } finally {
-      const next = this.queue.shift();
-      if (next) next();
-      else this.running--;
+      this.throttle.settle(keys, outcome);
     }
   }
 }

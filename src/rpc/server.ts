@@ -2,10 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../actors/ports.ts';
 import { Authenticator, DEFAULT_SCRYPT, hashPassword, type ScryptParams } from './auth.ts';
+import { BodyReader, DEFAULT_LARGE_BODY, type BodyLimits } from './body-reader.ts';
 import type { CorePort } from './core-port.ts';
 import { dispatch, FaultCode, type DispatchResult } from './dispatcher.ts';
 import { methodTable } from './methods/method-table.ts';
 import type { RpcMethod } from './methods/method.ts';
+import type { ThrottlePolicy } from './login-throttle.ts';
 import { parseMethodCall, XmlRpcDecodeError } from './xmlrpc/decode.ts';
 import { serializeFault, serializeMethodResponse } from './xmlrpc/encode.ts';
 import type { MethodCall } from './xmlrpc/value.ts';
@@ -26,6 +28,12 @@ export interface RpcServerOptions {
   readonly scrypt?: ScryptParams;
   /** Bounded session cache size of the authenticator. */
   readonly sessionCacheSize?: number;
+  /** Backoff after failed logins (DEFAULT_THROTTLE unless set). */
+  readonly loginThrottle?: Partial<ThrottlePolicy>;
+  /** Largest string parameter, VM templates included, in bytes (VM_TEMPLATE_MAX_SIZE; default 1 MiB). */
+  readonly maxStringBytes?: number;
+  /** How many large bodies are held at once (DEFAULT_LARGE_BODY unless set). */
+  readonly largeBodies?: Partial<Omit<BodyLimits, 'maxBytes'>>;
   /** Override the method table (tests). */
   readonly methods?: ReadonlyMap<string, RpcMethod>;
 }
@@ -47,11 +55,13 @@ export class RpcServer {
     const deps = {
       table: options.methods ?? methodTable,
       context: { core: options.core, hashPassword: (token: string) => hashPassword(token, scrypt) },
-      auth: new Authenticator(options.core, { cacheSize: options.sessionCacheSize }),
+      auth: new Authenticator(options.core, { cacheSize: options.sessionCacheSize, scrypt, throttle: options.loginThrottle }),
+      maxStringBytes: options.maxStringBytes,
       onError: (method: string, error: unknown) =>
         options.logger?.log('ReM', 'E', `${method} failed: ${error instanceof Error ? error.stack : String(error)}`),
     };
     const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const bodies = new BodyReader({ ...DEFAULT_LARGE_BODY, ...options.largeBodies, maxBytes: maxBody });
     let self: RpcServer | undefined;
 
     const server = http.createServer({ keepAlive: true }, (req, res) => {
@@ -73,24 +83,31 @@ export class RpcServer {
       if (path !== '/RPC2' && path !== '/') return plain(res, 404, 'Not Found');
       if (req.method !== 'POST') return plain(res, 405, 'Method Not Allowed', { Allow: 'POST' });
 
-      const body = await readBody(req, maxBody);
+      const { body, release } = await bodies.read(req);
       let result: DispatchResult;
       let method = '-';
-      if (body === 'too-large') {
-        result = fault(FaultCode.LIMIT_EXCEEDED, `Request body larger than ${maxBody} bytes`);
-      } else {
-        const parsed = parseBody(body);
-        if (parsed.ok) {
-          method = parsed.call.method;
-          result = await dispatch(parsed.call, deps);
+      try {
+        if (body.kind === 'too-large') {
+          result = fault(FaultCode.LIMIT_EXCEEDED, `Request body larger than ${maxBody} bytes`);
+        } else if (body.kind === 'busy') {
+          result = fault(FaultCode.LIMIT_EXCEEDED, 'Too many large requests at once, try again later');
         } else {
-          result = fault(FaultCode.PARSE, `Malformed XML-RPC request: ${parsed.reason}`);
+          const parsed = parseBody(body.bytes);
+          if (parsed.ok) {
+            method = parsed.call.method;
+            result = await dispatch(parsed.call, deps, req.socket.remoteAddress ?? '');
+          } else {
+            result = fault(FaultCode.PARSE, `Malformed XML-RPC request: ${parsed.reason}`);
+          }
         }
+      } finally {
+        release();
       }
       const xml = result.kind === 'fault' ? serializeFault(result.fault) : serializeMethodResponse(result.value);
       const payload = Buffer.from(xml, 'utf8');
       const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': payload.length };
-      if (body === 'too-large') headers.Connection = 'close';
+      // The rest of an unread body would be taken for the next request.
+      if (body.kind !== 'read') headers.Connection = 'close';
       res.writeHead(200, headers).end(payload);
       const outcome = result.kind === 'fault' ? `fault ${result.fault.faultCode}` : result.value[0] ? 'ok' : `error ${result.value[2]}`;
       options.accessLog?.(
@@ -145,30 +162,6 @@ function parseBody(body: Buffer): { ok: true; call: MethodCall } | { ok: false; 
 
 function plain(res: http.ServerResponse, status: number, text: string, extra: http.OutgoingHttpHeaders = {}): void {
   res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text), ...extra }).end(text);
-}
-
-/**
- * Reads the body up to `max` bytes. Past that it keeps draining (without
- * storing) so the fault can be delivered to a client still sending, but
- * gives up on the connection after 8× the limit.
- */
-function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    // Not worth draining: answer at once and let the connection close.
-    if (Number(req.headers['content-length'] ?? 0) > max * 8) {
-      resolve('too-large');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= max) chunks.push(chunk);
-      else if (size > max * 8) req.destroy(new Error('request body too large'));
-    });
-    req.on('end', () => resolve(size > max ? 'too-large' : Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
 }
 
 /** Shorthand for the composition root: `host` is the listen address (oned.conf has no such key; default 0.0.0.0). */
