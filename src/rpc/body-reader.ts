@@ -15,11 +15,13 @@ export interface BodyLimits {
   readonly largeBytes: number;
   /** Large bodies held in memory at once (read, decoded, dispatched). */
   readonly largeLanes: number;
+  /** Of those, at most this many for one client address. */
+  readonly largeLanesPerClient: number;
   /** Large bodies allowed to wait for a lane; past that they are answered "busy". */
   readonly maxLargeWaiting: number;
 }
 
-export const DEFAULT_LARGE_BODY = { largeBytes: 256 * 1024, largeLanes: 4, maxLargeWaiting: 256 } as const;
+export const DEFAULT_LARGE_BODY = { largeBytes: 256 * 1024, largeLanes: 4, largeLanesPerClient: 2, maxLargeWaiting: 256 } as const;
 
 /**
  * Reads request bodies with the memory they may take bounded. A body costs
@@ -34,7 +36,7 @@ export class BodyReader {
   private readonly lanes: FairLimiter;
 
   constructor(private readonly limits: BodyLimits) {
-    this.lanes = new FairLimiter(limits.largeLanes, limits.maxLargeWaiting);
+    this.lanes = new FairLimiter(limits.largeLanes, limits.maxLargeWaiting, limits.largeLanesPerClient);
   }
 
   /** Reads `req`'s body. Call `release` once the call is answered (it frees the lane, if any). */
