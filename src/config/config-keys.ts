@@ -62,6 +62,7 @@ export const ONED_CONF_KEYS: Readonly<Record<string, KeySpec>> = {
   SNAPSHOT_INTERVAL: scalar('snapshotInterval', positiveInteger, 100),
   CHECKPOINT_INTERVAL: scalar('checkpointInterval', positiveInteger, 30),
   VM_TEMPLATE_MAX_SIZE: scalar('vmTemplateMaxSize', positiveInteger, 1024 * 1024),
+  LOGIN_BACKOFF_FAILURES: scalar('loginBackoffFailures', positiveInteger, 10),
   IM_MAD: list('imMads', madReader('IM_MAD')),
   VM_MAD: list('vmMads', madReader('VM_MAD', { typed: true })),
   TM_MAD: list('tmMads', madReader('TM_MAD')),

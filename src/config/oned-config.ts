@@ -32,6 +32,8 @@ export interface OnedConfig {
   readonly checkpointInterval: number;
   /** Largest VM template (and any other string parameter) the API accepts, in bytes. */
   readonly vmTemplateMaxSize: number;
+  /** Failed logins from one client address, or for one user, before the login backoff starts. */
+  readonly loginBackoffFailures: number;
 }
 
 /** One IM_MAD / VM_MAD / TM_MAD / HM_MAD entry. */

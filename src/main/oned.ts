@@ -219,7 +219,14 @@ core.hostMonitor.start();
 const pollTimer = setInterval(() => router!.pollTick(), 1000);
 const checkpointTimer = setInterval(() => system.checkpoint(), config.checkpointInterval * 1000);
 
-const server = await startRpcServer({ core, host: config.listenAddress, port: config.port, logger, maxStringBytes: config.vmTemplateMaxSize })
+const server = await startRpcServer({
+  core,
+  host: config.listenAddress,
+  port: config.port,
+  logger,
+  maxStringBytes: config.vmTemplateMaxSize,
+  loginThrottle: { failures: config.loginBackoffFailures },
+})
   .catch(async (e: unknown) => {
     await drivers.stop(); // the port was taken since the probe: say so in one line, as the probe would have
     return startupFailed(listenProblem(config.listenAddress, config.port, e), e);

@@ -79,6 +79,7 @@ describe('oned.conf defaults (spec §8.2)', () => {
       snapshotInterval: 100,
       checkpointInterval: 30,
       vmTemplateMaxSize: 1048576,
+      loginBackoffFailures: 10,
     });
   });
 
@@ -87,7 +88,7 @@ describe('oned.conf defaults (spec §8.2)', () => {
       'host_monitoring_interval = 5\nVM_POLLING_INTERVAL=6\nMANAGER_TIMER = 7\nVM_DIR = /srv/one\nPORT = 2634\n' +
         'LISTEN_ADDRESS = 0.0.0.0\nDEBUG_LEVEL = 0\nNETWORK_SIZE = 100\nMAC_PREFIX = "0A:fF"\n' +
         'DRIVER_TIMEOUT = 60\nMONITORING_CONCURRENCY = 4\nSNAPSHOT_INTERVAL = 50\nCHECKPOINT_INTERVAL = 5\n' +
-        'VM_TEMPLATE_MAX_SIZE = 65536\n',
+        'VM_TEMPLATE_MAX_SIZE = 65536\nLOGIN_BACKOFF_FAILURES = 3\n',
       'oned.conf',
       layout,
     );
@@ -101,8 +102,8 @@ describe('oned.conf defaults (spec §8.2)', () => {
       ['0.0.0.0', 0, 100, '0a:ff'],
     );
     assert.deepEqual(
-      [r.value.driverTimeout, r.value.monitoringConcurrency, r.value.snapshotInterval, r.value.checkpointInterval, r.value.vmTemplateMaxSize],
-      [60, 4, 50, 5, 65536],
+      [r.value.driverTimeout, r.value.monitoringConcurrency, r.value.snapshotInterval, r.value.checkpointInterval, r.value.vmTemplateMaxSize, r.value.loginBackoffFailures],
+      [60, 4, 50, 5, 65536, 3],
     );
   });
 
