@@ -38,7 +38,7 @@ export interface CrashCyclesResult {
   readonly logEvents: readonly number[];
   /** Refused calls by error code (expected: 0x800 for a shutdown before RUNNING). */
   readonly refusals: Readonly<Record<string, number>>;
-  /** Kept when there were problems, for a post-mortem; removed otherwise. */
+  /** Kept when something was lost, for a post-mortem; removed otherwise. */
   readonly location?: string;
 }
 
@@ -76,7 +76,7 @@ export async function runCrashCycles(options: CrashCyclesOptions): Promise<Crash
       logEvents.push(lastSeq(one)); // the log as the next start finds it
 
       const spawned = performance.now();
-      one = await Oned.start({ location: one.location, env: ENV });
+      one = await Oned.start({ location: one.location, env: ENV, startTimeoutMs: 120_000 });
       stderr = capture(one);
       await one.ok('one.system.version');
       restartS.push((performance.now() - spawned) / 1000);
@@ -88,6 +88,7 @@ export async function runCrashCycles(options: CrashCyclesOptions): Promise<Crash
           `replayed ${eventsReplayed.at(-1)} of ${logEvents.at(-1)} events, ${ledger.acknowledged} acknowledged, ` +
           `${ledger.problems.length - before} new problems`,
       );
+      for (const p of ledger.problems.slice(before)) progress(`  ${p.what}: ${p.text}`);
     }
     failed = false;
   } catch (e) {
@@ -98,11 +99,13 @@ export async function runCrashCycles(options: CrashCyclesOptions): Promise<Crash
   } finally {
     await one.stop();
     process.off('exit', killOnExit);
-    if (!failed && ledger.problems.length === 0) one.remove();
+    if (!failed && !lostSomething(ledger.problems)) one.remove();
   }
-  const location = ledger.problems.length > 0 ? one.location : undefined;
+  const location = lostSomething(ledger.problems) ? one.location : undefined;
   return { kills, cleanStops, acknowledged: ledger.acknowledged, problems: ledger.problems, restartS, eventsReplayed, logEvents, refusals, location };
 }
+
+const lostSomething = (problems: readonly Problem[]) => problems.some((p) => p.what !== 'driver-failure');
 
 /** What oned writes to stderr from now on (a crash's stack trace). */
 function capture(one: Oned): () => string {

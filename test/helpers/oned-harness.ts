@@ -16,6 +16,8 @@ export interface OnedOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Reuse an existing ONE_LOCATION (to restart on the same var dir). */
   readonly location?: string;
+  /** How long oned may take to listen (default 30 s); the crash cycles allow more on a loaded machine. */
+  readonly startTimeoutMs?: number;
   /** Extra oned arguments after `-f` (e.g. `--rebuild`). */
   readonly args?: readonly string[];
 }
@@ -74,7 +76,7 @@ export class Oned {
     const child = spawn(join(REPO, 'bin', 'oned'), ['-f', ...(options.args ?? [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
     for (;;) {
       if (child.exitCode !== null) throw new Error(`oned exited with ${child.exitCode}: ${stderr}`);
       if (await canConnect(port)) break;
