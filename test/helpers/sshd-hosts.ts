@@ -80,6 +80,9 @@ export async function startSshHosts(n: number, opts: SshHostsOptions = {}): Prom
       'StrictModes no',
       'PermitRootLogin yes',
       'LogLevel ERROR',
+      // Sessions get a home of their own: bash run by sshd sources ~/.bashrc, and this
+      // machine's (pyenv's init) costs 1.5-2 s a command, which made every probe run slow.
+      `SetEnv HOME=${hostDir}`,
       '',
     ].join('\n'));
     configs.push(config);
