@@ -25,6 +25,7 @@ export interface ScryptParams {
 /** ~50–100 ms on a server core; tests pass cheaper parameters. */
 export const DEFAULT_SCRYPT: ScryptParams = { N: 1 << 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
+const REFUSAL_STEP_MS = 10;
 const SALT_LENGTH = 16;
 
 const scryptAsync = (token: string, salt: Buffer, params: ScryptParams): Promise<Buffer> =>
@@ -94,6 +95,8 @@ function dummyHash(params: ScryptParams): string {
 export class Authenticator {
   private readonly cache = new Map<string, CachedSession>();
   private readonly inFlight = new Map<string, Promise<number | undefined>>();
+  /** Throttled attempts being held back, per client address. */
+  private readonly refusing = new Map<string, number>();
   private readonly cacheSize: number;
   private readonly limiter: FairLimiter;
   private readonly throttle: LoginThrottle;
@@ -134,6 +137,22 @@ export class Authenticator {
     return verification;
   }
 
+  /**
+   * A throttled attempt is answered after 10 ms for each refusal of its
+   * client already waiting, plus 10 ms, at most 1 s. A client retrying now
+   * and then hardly waits; one flooding over many connections slows itself
+   * down, instead of taking the CPU that other clients' checks need.
+   */
+  private async refuse(client: string): Promise<undefined> {
+    const waiting = this.refusing.get(client) ?? 0;
+    this.refusing.set(client, waiting + 1);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(REFUSAL_STEP_MS * (waiting + 1), 1_000)));
+    const left = this.refusing.get(client)! - 1;
+    if (left > 0) this.refusing.set(client, left);
+    else this.refusing.delete(client);
+    return undefined;
+  }
+
   /** Number of sessions currently cached (for tests and metrics). */
   get cachedSessions(): number {
     return this.cache.size;
@@ -144,7 +163,7 @@ export class Authenticator {
     if (colon <= 0) return undefined; // says nothing about any user: no check to pay for
     const name = session.slice(0, colon);
     const keys = [`address ${client}`, `user ${createHash('sha256').update(name).digest('base64')}`];
-    if (!this.throttle.admit(keys)) return undefined;
+    if (!this.throttle.admit(keys)) return this.refuse(client);
     let outcome: CheckOutcome = 'not-checked';
     try {
       const user = this.users.userByName(name);

@@ -15,6 +15,9 @@ import type { Oned } from './oned-harness.ts';
 
 export type Answer = [boolean, unknown, number] | { fault: number };
 
+/** The answer's error code: 0 for success, 0x100… for a failure, the fault code for a fault. */
+export const codeOf = (answer: Answer): number => (Array.isArray(answer) ? answer[2] : answer.fault);
+
 /** One POST /RPC2 from `from` (a local address); resolves with the decoded answer and the time it took. */
 export function postFrom(port: number, from: string, body: Buffer | string, agent?: http.Agent): Promise<{ answer: Answer; ms: number }> {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
@@ -122,8 +125,9 @@ export function allocateOfSize(session: string, bytes: number): Buffer {
 }
 
 /**
- * Sends `count` requests of `bytes` bytes at once, each on its own
- * connection, while sampling oned's RSS; resolves with the answers and
+ * Sends `count` copies of `body` at once, each on its own connection from
+ * its own address (127.0.0.100 on: no per-client share limits them), while
+ * sampling oned's RSS; resolves with the answers and
  * oned's peak RSS (the larger of the sampled peak and VmHWM) in MB.
  */
 export async function concurrentBodies(one: Oned, body: Buffer, count = 16): Promise<{ answers: Answer[]; peakMb: number }> {
@@ -131,7 +135,7 @@ export async function concurrentBodies(one: Oned, body: Buffer, count = 16): Pro
   let sampled = 0;
   const timer = setInterval(() => (sampled = Math.max(sampled, memoryMb(pid).rss)), 10);
   try {
-    const answers = await Promise.all(Array.from({ length: count }, () => postFrom(one.port, '127.0.0.1', body).then((r) => r.answer)));
+    const answers = await Promise.all(Array.from({ length: count }, (_, i) => postFrom(one.port, `127.0.0.${100 + i}`, body).then((r) => r.answer)));
     return { answers, peakMb: Math.round(Math.max(sampled, memoryMb(pid).peak) * 10) / 10 };
   } finally {
     clearInterval(timer);
