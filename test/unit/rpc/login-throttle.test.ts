@@ -163,6 +163,19 @@ describe('Authenticator against floods and name probing', () => {
     assert.equal(await auth.authenticate(session('victim', 'vpw'), '10.0.0.2'), core.userByName('victim')!.id);
   });
 
+  it('answers a lone throttled retry at once, and a flooding client\'s refusals more and more slowly', async () => {
+    const core = await FakeCore.create();
+    const auth = new Authenticator(core, { scrypt: TEST_SCRYPT, throttle: { failures: 1 } });
+    await auth.authenticate(session('oneadmin', 'wrong'), '10.0.2.1'); // blocked for 1 s from here
+    let started = performance.now();
+    assert.equal(await auth.authenticate(session('oneadmin', 'adminpass'), '10.0.2.1'), undefined);
+    assert.ok(performance.now() - started < 200, 'one refusal: 10 ms');
+    started = performance.now();
+    const flood = Array.from({ length: 30 }, (_, i) => auth.authenticate(session('oneadmin', `x${i}`), '10.0.2.1'));
+    assert.deepEqual(await Promise.all(flood), Array(30).fill(undefined));
+    assert.ok(performance.now() - started >= 290, '30 at once: the last waits 300 ms');
+  });
+
   it('answers at once, without a check, when the waiting line is full', async () => {
     const core = await FakeCore.create();
     let release!: () => void;
