@@ -3,8 +3,12 @@
  * nothing but the bench moves): `one.vm.info` calls/s with 1, 4 and 16
  * keep-alive clients, `one.system.version` calls/s, `one.vmpool.info`
  * latency with 10k and 100k VMs, how fast the VMs went in, oned's RSS with
- * them loaded, and CLI start-up (`bin/onevm --version`).
- * Targets: ≥ 2,000 vm.info/s, vmpool.info of 10k < 200 ms, CLI < 300 ms.
+ * them loaded, and CLI start-up (`bin/onevm --version`). On a second, fresh
+ * oned: a new client's first login during a 64-connection bad-password flood
+ * (the slowest of 5, and a first login without the flood for comparison), and
+ * oned's peak RSS while 16 requests at the 8 MiB body limit arrive at once.
+ * Targets: ≥ 2,000 vm.info/s, vmpool.info of 10k < 200 ms, CLI < 300 ms,
+ * login under the flood < 1 s, peak RSS with 16 maximum bodies < 512 MB.
  * The client runs in this process, so on 2 cores it competes with oned for CPU.
  * To profile oned, run it by hand with `node --cpu-prof --import tsx src/main/oned.ts -f`
  * (Node 20 refuses --cpu-prof in NODE_OPTIONS).
@@ -18,7 +22,8 @@ import { join } from 'node:path';
 import { XmlRpcClient, type XmlRpcValue } from '../src/rpc/client.ts';
 import { parseMethodResponse } from '../src/rpc/xmlrpc/decode.ts';
 import { serializeMethodCall } from '../src/rpc/xmlrpc/encode.ts';
-import { Oned, REPO } from '../test/helpers/oned-harness.ts';
+import { allocateOfSize, codeOf, concurrentBodies, login, loginsUnderFlood } from '../test/helpers/api-abuse.ts';
+import { Oned, REPO, sha1hex } from '../test/helpers/oned-harness.ts';
 import { isSmallRun, perSecond, printReport } from './lib/report.ts';
 
 const small = isSmallRun();
@@ -27,6 +32,8 @@ const WINDOW_MS = small ? 300 : 3_000;
 const POOL_SAMPLES = small ? 3 : [11, 5];
 const CLI_RUNS = small ? 3 : 10;
 const ALLOCATE_IN_FLIGHT = 64;
+const FLOOD_LOGINS = small ? 2 : 5;
+const MAX_BODIES = small ? 4 : 16;
 
 const progress = (line: string) => process.stderr.write(`[api bench] ${line}\n`);
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -146,8 +153,32 @@ function cliStartMs(): Promise<number> {
   );
 }
 
-const one = await Oned.start();
+/** Logins and large bodies, on an oned of its own so that neither disturbs the other figures. */
+async function abuseFigures(figures: Record<string, number>): Promise<void> {
+  const fresh = await Oned.start();
+  try {
+    const quiet: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await fresh.ok('one.user.allocate', `quiet${i}`, sha1hex('pw'));
+      const { answer, ms } = await login(fresh.port, `127.0.0.${200 + i}`, `quiet${i}`, 'pw');
+      if (codeOf(answer) !== 0) throw new Error(`quiet${i} could not log in: ${JSON.stringify(answer)}`);
+      quiet.push(ms);
+    }
+    figures.login_quiet_ms = round1(median(quiet));
+    figures.login_under_flood_ms = round1(Math.max(...(await loginsUnderFlood(fresh, FLOOD_LOGINS))));
+    progress(`first login: ${figures.login_quiet_ms} ms, under a 64-connection flood ${figures.login_under_flood_ms} ms (slowest of ${FLOOD_LOGINS})`);
+    const { peakMb } = await concurrentBodies(fresh, allocateOfSize(fresh.session, 8 * 1024 * 1024), MAX_BODIES);
+    figures[`rss_peak_mb_${MAX_BODIES}_max_bodies`] = peakMb;
+    progress(`peak RSS with ${MAX_BODIES} concurrent 8 MiB requests: ${peakMb} MB`);
+  } finally {
+    await fresh.stop();
+    fresh.remove();
+  }
+}
+
 const figures: Record<string, number> = {};
+await abuseFigures(figures);
+const one = await Oned.start();
 try {
   const pid = one.process.pid!;
   figures.rss_mb_empty = rssMbOf(pid);
@@ -189,6 +220,10 @@ try {
   await one.stop();
 }
 
-printReport('api', { pool_sizes: POOL_SIZES, window_ms: WINDOW_MS, allocate_in_flight: ALLOCATE_IN_FLIGHT, cli_runs: CLI_RUNS }, figures);
+printReport(
+  'api',
+  { pool_sizes: POOL_SIZES, window_ms: WINDOW_MS, allocate_in_flight: ALLOCATE_IN_FLIGHT, cli_runs: CLI_RUNS, flood_logins: FLOOD_LOGINS, max_bodies: MAX_BODIES },
+  figures,
+);
 // After the report: removing 100k per-VM directories (var/<vid>/) takes a minute or two.
 one.remove();
