@@ -5,7 +5,7 @@ import type { Decider } from '../machines/decider.ts';
 import { EntityActor } from './entity-actor.ts';
 import { runExclusive } from './mailbox.ts';
 import type { AppendRequest, EventLog, LogPosition, ReplayedEvent, Snapshot } from './ports.ts';
-import { checkChain, checkCheckpoint } from './startup-integrity.ts';
+import { checkCheckpoint, verifiedReplay } from './startup-integrity.ts';
 
 // The runtime treats every decider alike; the concrete types live with each kind.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -244,8 +244,8 @@ export class ActorSystem {
   /**
    * Rebuilds every actor: from the last checkpoint's snapshots plus the tail
    * of the log when there is one, else by folding the whole log. The
-   * checkpoint is checked against the log first and the hash chain after it
-   * is verified; any mismatch throws IntegrityError. `rebuild` discards the
+   * checkpoint is checked against the log first, and the hash chain after it
+   * is verified as it is folded; any mismatch throws IntegrityError. `rebuild` discards the
    * snapshots and folds (and verifies) the whole log.
    */
   rehydrate(options: { useSnapshots?: boolean; rebuild?: boolean } = {}): { events: number; actors: number } {
@@ -264,9 +264,8 @@ export class ActorSystem {
       }
       from = checkpoint;
     }
-    checkChain(this.log, from);
     let folded = 0;
-    for (const stored of this.eventsAfter(from.seq)) {
+    for (const stored of verifiedReplay(this.log, from)) {
       const actor = this.actors.get(stored.stream) ?? this.adopt(stored.stream);
       if (!actor) continue;
       actor.replayOne(stored.event);
@@ -281,20 +280,6 @@ export class ActorSystem {
   private loadCheckpoint(): LogPosition | undefined {
     const record = this.log.loadSnapshot<Partial<LogPosition>>(CHECKPOINT_STREAM)?.state;
     return typeof record?.seq === 'number' && typeof record.hash === 'string' ? { seq: record.seq, hash: record.hash } : undefined;
-  }
-
-  /** The store's streaming replay when it has one, else readAll page by page. */
-  private *eventsAfter(afterSeq: number, pageSize = 20_000): Iterable<ReplayedEvent> {
-    if (this.log.replay) {
-      yield* this.log.replay(afterSeq);
-      return;
-    }
-    for (let after = afterSeq; ; ) {
-      const page = this.log.readAll(after, pageSize);
-      if (page.length === 0) return;
-      yield* page;
-      after = page[page.length - 1]!.seq;
-    }
   }
 
   private adopt(stream: string): AnyActor | undefined {

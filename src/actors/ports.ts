@@ -62,8 +62,11 @@ export interface EventLog {
   saveSnapshots?(snapshots: readonly Snapshot[]): void;
   /** Every stored snapshot, for a fast start-up. Optional: without it start-up folds the whole log. */
   listSnapshots?(): Iterable<Snapshot>;
-  /** Streams every event after `afterSeq` for a start-up fold. Optional: falls back to paging readAll. */
-  replay?(afterSeq: number): Iterable<ReplayedEvent>;
+  /**
+   * Streams every event after `from` for a start-up fold, verifying the hash
+   * chain from `from` on as it goes; a break throws ChainBreakError.
+   */
+  replay(from: LogPosition): Iterable<ReplayedEvent>;
   /** Walks the hash chain after `from` (the whole chain by default); the first break, if any. */
   verify(from?: LogPosition): ChainVerdict;
   /** Drops every snapshot and checkpoint (`oned --rebuild`). */

@@ -1,4 +1,5 @@
-import type { EventLog, LogPosition } from './ports.ts';
+import { ChainBreakError } from '../events/chain-break-error.ts';
+import type { EventLog, LogPosition, ReplayedEvent } from './ports.ts';
 
 /**
  * The log, its checkpoint or its recorded head disagree: start-up must stop
@@ -69,12 +70,12 @@ export function checkHead(log: EventLog, head: LogPosition, headFile: string): v
   }
 }
 
-/** Verifies the hash chain after `from`; a break stops start-up. */
-export function checkChain(log: EventLog, from: LogPosition): number {
-  const verdict = log.verify(from);
-  if (!verdict.ok) {
-    const where = verdict.stream ? ` (${verdict.stream})` : '';
-    throw new IntegrityError(`hash chain broken at event ${verdict.seq}${where}: ${verdict.reason}`);
+/** The log after `from`, its hash chain verified as it streams; a break stops start-up. */
+export function* verifiedReplay(log: EventLog, from: LogPosition): Iterable<ReplayedEvent> {
+  try {
+    yield* log.replay(from);
+  } catch (e) {
+    if (e instanceof ChainBreakError) throw new IntegrityError(e.message);
+    throw e;
   }
-  return verdict.events;
 }

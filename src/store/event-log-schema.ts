@@ -60,8 +60,8 @@ export function prepareEventLogStatements(db: Database.Database) {
     ),
     loadSnapshot: db.prepare('SELECT stream, version, state FROM snapshots WHERE stream = ?'),
     listSnapshots: db.prepare('SELECT stream, version, state FROM snapshots').raw(),
-    // Start-up fold: only what evolve needs, no meta, no hash.
-    replay: db.prepare('SELECT seq, stream, version, type, data FROM events WHERE seq > ? ORDER BY seq').raw(),
+    // Start-up fold: what evolve needs, plus what the chain check hashes (one pass over the log).
+    replay: db.prepare(`SELECT ${READ_COLUMNS} FROM events WHERE seq > ? ORDER BY seq`).raw(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChainVerdict } from '../actors/ports.ts';
+import { ChainBreakError } from '../events/chain-break-error.ts';
 import type { EventRow } from './event-row.ts';
 
 /** The "previous hash" of the very first event. */
@@ -47,24 +48,50 @@ export interface ChainPosition {
 export const GENESIS: ChainPosition = { seq: 0, hash: GENESIS_HASH };
 
 /**
+ * Follows the chain one row at a time, in seq order, from a known position:
+ * `next` throws ChainBreakError at a missing seq or a hash that does not
+ * match the event and the previous hash.
+ */
+export class ChainFollower {
+  private previous: Uint8Array;
+  private expectedSeq: number;
+
+  constructor(from: ChainPosition = GENESIS) {
+    this.previous = from.hash;
+    this.expectedSeq = from.seq + 1;
+  }
+
+  /** The last seq checked so far. */
+  get last(): number {
+    return this.expectedSeq - 1;
+  }
+
+  /** `hash` as stored: bytes, or hex text (cheaper to read from SQLite than a Buffer per row). */
+  next(row: HashedFields & { readonly hash: Uint8Array | string }): void {
+    if (row.seq !== this.expectedSeq) throw new ChainBreakError(this.expectedSeq, undefined, `seq ${this.expectedSeq} is missing`);
+    const computed = chainHash(this.previous, row);
+    const matches = typeof row.hash === 'string' ? computed.toString('hex') === row.hash : computed.equals(row.hash);
+    if (!matches) throw new ChainBreakError(row.seq, row.stream, 'hash does not match the event and the previous hash');
+    this.previous = computed;
+    this.expectedSeq++;
+  }
+}
+
+/**
  * Walks rows in seq order (those after `from`) and re-computes every hash.
  * `committedTip` is the last seq the writer knows it committed, which
  * catches a truncated tail that the chain alone cannot show.
  */
 export function verifyChain(rows: Iterable<EventRow>, committedTip: number, from: ChainPosition = GENESIS): ChainVerdict {
-  let previous: Uint8Array = from.hash;
-  let expectedSeq = from.seq + 1;
-  for (const row of rows) {
-    if (row.seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: `seq ${expectedSeq} is missing` };
-    if (!chainHash(previous, row).equals(row.hash)) {
-      return { ok: false, seq: row.seq, stream: row.stream, reason: 'hash does not match the event and the previous hash' };
-    }
-    previous = row.hash;
-    expectedSeq++;
+  const chain = new ChainFollower(from);
+  try {
+    for (const row of rows) chain.next(row);
+  } catch (e) {
+    if (!(e instanceof ChainBreakError)) throw e;
+    return { ok: false, seq: e.seq, ...(e.stream ? { stream: e.stream } : {}), reason: e.reason };
   }
-  const last = expectedSeq - 1;
-  if (last < committedTip) {
-    return { ok: false, seq: last + 1, reason: `log ends at seq ${last} but seq ${committedTip} was committed` };
+  if (chain.last < committedTip) {
+    return { ok: false, seq: chain.last + 1, reason: `log ends at seq ${chain.last} but seq ${committedTip} was committed` };
   }
-  return { ok: true, events: last - from.seq };
+  return { ok: true, events: chain.last - from.seq };
 }
