@@ -17,6 +17,7 @@ const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 it(`keeps every acknowledged write across ${CYCLES} kill/restart cycles (seed ${seed})`, { timeout: 600_000 }, async () => {
   const lines: string[] = [];
   const r = await runCrashCycles({ cycles: CYCLES, seed, progress: (l) => (lines.push(l), process.stderr.write(`${l}\n`)) });
+  process.stderr.write(`refused calls: ${JSON.stringify(r.refusals)}\n`);
   const context = `seed ${seed}\n${lines.join('\n')}\n${r.location ? `ONE_LOCATION kept at ${r.location}\n` : ''}`;
   // A driver that misses its start-up deadline on an overloaded machine fails VMs honestly: reported, not a loss.
   assert.deepEqual(r.problems.filter((p) => p.what !== 'driver-failure'), [], context);
