@@ -72,7 +72,10 @@ export class Oned {
       const conf = readFileSync(join(location, 'etc', 'oned.conf'), 'utf8').replace(/^PORT = \d+$/m, `PORT = ${port}`);
       writeFileSync(join(location, 'etc', 'oned.conf'), conf);
     }
-    const env = { ...process.env, ...options.env, ONE_LOCATION: location, ONE_AUTH: join(location, 'one_auth') };
+    // Drivers at the tests' own priority (as the driver integration tests run them): at the
+    // shipped nice 19, a busy machine (the suite itself, or a CPU hog) starves them; one needs
+    // about a second of CPU to start, and took over 15 s to answer INIT under a hog.
+    const env = { PRIORITY: '0', ...process.env, ...options.env, ONE_LOCATION: location, ONE_AUTH: join(location, 'one_auth') };
     const child = spawn(join(REPO, 'bin', 'oned'), ['-f', ...(options.args ?? [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
