@@ -87,6 +87,6 @@ describe('one start|stop|status (spec §11.7)', () => {
   it('prints usage for an unknown command', () => {
     const r = one('/nonexistent', 'restart-everything');
     assert.equal(r.code, 3);
-    assert.match(r.err, /Usage: one \[start\|stop\|status\]/);
+    assert.match(r.err, /Usage: one \[start \[--rebuild\]\|stop\|status\]/);
   });
 });
