@@ -76,11 +76,11 @@ export async function runCrashCycles(options: CrashCyclesOptions): Promise<Crash
       logEvents.push(lastSeq(one)); // the log as the next start finds it
 
       const spawned = performance.now();
-      one = await Oned.start({ location: one.location, env: ENV, startTimeoutMs: 120_000 });
+      one = await restart(one.location);
       stderr = capture(one);
-      await one.ok('one.system.version');
+      await firstAnswer(one);
       restartS.push((performance.now() - spawned) / 1000);
-      eventsReplayed.push(await lastRebuilt(one, cycle + 2));
+      eventsReplayed.push(await startedAndRebuilt(one, cycle + 2));
       const before = ledger.problems.length;
       await ledger.check(one, cycle);
       progress(
@@ -114,13 +114,54 @@ function capture(one: Oned): () => string {
   return () => text;
 }
 
-/** The replayed-event count of the `nth` start's "Rebuilt N entities from M events" line in oned.log. */
-async function lastRebuilt(one: Oned, nth: number): Promise<number> {
-  const lines = await waitFor(`start ${nth}'s "Rebuilt" line in oned.log`, () => {
-    const found = [...one.log().matchAll(/Rebuilt \d+ entities from (\d+) events/g)];
-    return found.length >= nth && found;
+/**
+ * Starts oned again on `location`. Other tests on this machine pick free
+ * ports too: should one take ours between the pick and oned's start (oned
+ * then stops with "already in use"), start again on another.
+ */
+async function restart(location: string): Promise<Oned> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Oned.start({ location, env: ENV, startTimeoutMs: 120_000 });
+    } catch (e) {
+      if (attempt === 3 || !String(e).includes('already in use')) throw e;
+    }
+  }
+}
+
+/**
+ * The first answered call. A refused connection while oned lives means
+ * another process held the port when the harness probed it: oned is not
+ * listening yet, so try again.
+ */
+async function firstAnswer(one: Oned): Promise<void> {
+  for (const deadline = Date.now() + 120_000; ; ) {
+    try {
+      await one.ok('one.system.version');
+      return;
+    } catch (e) {
+      const alive = one.process.exitCode === null && one.process.signalCode === null;
+      if (!alive || Date.now() > deadline || !String(e).includes('ECONNREFUSED')) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/**
+ * Checks that the `nth` start of oned.log is the one listening on our port
+ * (not another test's process that answered there) and returns its M of
+ * "Rebuilt N entities from M events".
+ */
+async function startedAndRebuilt(one: Oned, nth: number): Promise<number> {
+  const log = await waitFor(`start ${nth} listening in oned.log`, () => {
+    const text = one.log();
+    return [...text.matchAll(/XML-RPC server listening on /g)].length >= nth && text;
   });
-  return Number(lines.at(-1)![1]);
+  const listening = [...log.matchAll(/XML-RPC server listening on [^:]+:(\d+)/g)];
+  if (listening.length !== nth || Number(listening.at(-1)![1]) !== one.port) {
+    throw new Error(`oned.log has ${listening.length} starts, the last on port ${listening.at(-1)![1]}: port ${one.port} answered from another process`);
+  }
+  return Number([...log.matchAll(/Rebuilt \d+ entities from (\d+) events/g)].at(-1)![1]);
 }
 
 /**
