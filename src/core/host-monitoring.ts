@@ -123,7 +123,11 @@ export class HostMonitor {
 
   private async quietResult(hid: number, success: boolean, info: string): Promise<void> {
     const h = this.ctx.system.get('host', hid)?.state as HostMachineState | undefined;
-    if (!h || h.deleted || h.state === HostState.DISABLED) return;
+    if (!h || h.deleted) return;
+    if (h.state === HostState.DISABLED) {
+      this.ctx.logger.log('InM', 'D', `Monitoring result for host ${hid} dropped: the host was disabled meanwhile`);
+      return;
+    }
     const now = this.ctx.clock.now();
     const parsed: Parsed = success ? parseMonitorInfo(info) : { ok: false, message: info || 'Could not monitor host' };
     const settled = parsed.ok

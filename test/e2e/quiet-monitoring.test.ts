@@ -35,6 +35,28 @@ describe('quiet monitoring of settled hosts', () => {
     }
   });
 
+  it('shows a host disabled during a quiet monitoring as DISABLED at once, and drops that answer', async () => {
+    // Each MONITOR takes 2 s, so a settled host is caught with its quiet monitoring in flight.
+    const one = await Oned.start({ env: { IM_DUMMY_DELAY_MS: '2000' } });
+    try {
+      await one.ok('one.host.allocate', 'slow', 'im_dummy', 'vmm_dummy', 'tm_dummy');
+      await waitFor('recorded as MONITORED', async () => (await hostEvents(one, 0)).includes('HostMonitored'), 30_000);
+      // Shown MONITORING while the log says MONITORED: a quiet monitoring is in flight.
+      await waitFor('a quiet monitoring in flight', async () => tag(await one.ok('one.host.info', 0), 'STATE') === '1', 30_000);
+      assert.deepEqual(await hostEvents(one, 0), ['HostAllocated', 'HostMonitoringStarted', 'HostMonitored']);
+      const frozen = tag(await one.ok('one.host.info', 0), 'LAST_MON_TIME');
+      await one.ok('one.host.enable', 0, false);
+      assert.equal(tag(await one.ok('one.host.info', 0), 'STATE'), '4');
+      // When the answer lands, the host stays as it was.
+      await waitFor('the in-flight answer to land', () => /Monitoring result for host 0 dropped: the host was disabled meanwhile/.test(one.log()), 30_000);
+      const xml = await one.ok('one.host.info', 0);
+      assert.deepEqual([tag(xml, 'STATE'), tag(xml, 'LAST_MON_TIME')], ['4', frozen]);
+    } finally {
+      await one.stop();
+      one.remove();
+    }
+  });
+
   it('records the fall into ERROR once, then keeps re-monitoring the failing host quietly', async () => {
     const one = await Oned.start({ env: { IM_DUMMY_FAIL_HOSTS: 'down' } });
     try {
