@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ActorSystem } from '../actors/actor-system.ts';
 import { guardLiveDecisions, logDisagreements } from '../actors/chart-guard.ts';
-import { systemClock, type LogPosition } from '../actors/ports.ts';
+import { systemClock } from '../actors/ports.ts';
 import { resolveLayout } from '../config/layout.ts';
 import { loadOnedConf } from '../config/load-oned-conf.ts';
 import type { OnedConfig } from '../config/oned-config.ts';
@@ -28,8 +28,7 @@ import { openEventLog } from '../store/sqlite-event-log.ts';
 import { driverGateway } from './driver-gateway.ts';
 import { FileLogger } from './file-logger.ts';
 import { acquireLock } from './lock-file.ts';
-import { IntegrityError, checkHead } from '../actors/startup-integrity.ts';
-import { readLogHead, writeLogHead } from '../store/log-head.ts';
+import { LogHeadKeeper } from './log-head-keeper.ts';
 import { restoreSamples } from './restore-samples.ts';
 import { databaseProblem, listenProblem, probeListen, varDirProblem } from './startup-checks.ts';
 import { readCredentials, sha1hex } from '../rpc/one-auth.ts';
@@ -138,43 +137,20 @@ const system = new ActorSystem(
   (s, e, a) => router?.sink(s, e, a),
   config.snapshotInterval,
   {
-    written: (position) => recordHead(position),
+    written: (position) => head.record(position),
     failed: (e) => logger.log('ONE', 'E', `Checkpoint not written, tried again later: ${e instanceof Error ? e.message : String(e)}`),
   },
 );
-const headFile = join(layout.var, 'one.head');
-const rebuilt = rebuildActors();
-logger.log('ONE', 'I', `Rebuilt ${rebuilt.actors} entities from ${rebuilt.events} events${rebuildAll ? ' (--rebuild)' : ''}`);
-
-/** A head that cannot be written (a full disk) only lags: it still names a committed event. */
-function recordHead(position: LogPosition): void {
+const head = new LogHeadKeeper(join(layout.var, 'one.head'), logger);
+const rebuilt = (() => {
   try {
-    writeLogHead(headFile, position);
+    return head.rebuild(system, log, { rebuild: rebuildAll });
   } catch (e) {
-    logger.log('ONE', 'E', `Could not record the log head in ${headFile}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-/**
- * The actors from the log, once the log has been checked against its head
- * and its checkpoint; any disagreement stops start-up (see startup-integrity.ts).
- * The head is then brought up to the verified tip.
- */
-function rebuildActors(): { events: number; actors: number } {
-  try {
-    const head = readLogHead(headFile);
-    if (head) checkHead(log, head, headFile);
-    const result = system.rehydrate({ rebuild: rebuildAll });
-    recordHead(log.tip());
-    return result;
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    logger.log('ONE', 'E', `Start-up stopped: ${message}`);
     log.close();
-    releaseLock();
-    die(e instanceof IntegrityError ? `${message}. See oned --rebuild in the README.` : message);
+    return startupFailed(e instanceof Error ? e.message : String(e), e);
   }
-}
+})();
+logger.log('ONE', 'I', `Rebuilt ${rebuilt.actors} entities from ${rebuilt.events} events${rebuildAll ? ' (--rebuild)' : ''}`);
 
 const ctx: CoreContext = {
   system,
