@@ -75,12 +75,11 @@ export async function runCrashCycles(options: CrashCyclesOptions): Promise<Crash
       churn.close();
       logEvents.push(lastSeq(one)); // the log as the next start finds it
 
-      const spawned = performance.now();
-      one = await restart(one.location);
+      const restarted = await restart(one.location, cycle + 2);
+      one = restarted.one;
       stderr = capture(one);
-      await firstAnswer(one);
-      restartS.push((performance.now() - spawned) / 1000);
-      eventsReplayed.push(await startedAndRebuilt(one, cycle + 2));
+      restartS.push(restarted.seconds);
+      eventsReplayed.push(lastRebuilt(one));
       const before = ledger.problems.length;
       await ledger.check(one, cycle);
       progress(
@@ -115,54 +114,57 @@ function capture(one: Oned): () => string {
 }
 
 /**
- * Starts oned again on `location`. Other tests on this machine pick free
- * ports too: should one take ours between the pick and oned's start (oned
- * then stops with "already in use"), start again on another.
+ * Starts oned again on `location` as its `nth` start; returns it with the
+ * seconds from spawn to its first answered call. The harness's port probe
+ * can be fooled: other tests on this machine pick free ports too, and one
+ * may hold ours for a moment. So a refused call is tried again while oned
+ * lives, oned.log must then show this start listening on our port, and
+ * should the other process keep the port (oned stops with "already in
+ * use"), oned starts again on another.
  */
-async function restart(location: string): Promise<Oned> {
+async function restart(location: string, nth: number): Promise<{ one: Oned; seconds: number }> {
   for (let attempt = 1; ; attempt++) {
+    const spawned = performance.now();
+    const inUse = (e: unknown) => attempt < 3 && String(e).includes('already in use');
+    let one: Oned;
     try {
-      return await Oned.start({ location, env: ENV, startTimeoutMs: 120_000 });
+      one = await Oned.start({ location, env: ENV, startTimeoutMs: 120_000 });
     } catch (e) {
-      if (attempt === 3 || !String(e).includes('already in use')) throw e;
+      if (inUse(e)) continue;
+      throw e;
     }
+    const stderr = capture(one);
+    const alive = () => one.process.exitCode === null && one.process.signalCode === null;
+    let answered: number | 'failed';
+    let lines: RegExpMatchArray[];
+    try {
+      answered = await waitFor('a first answer', async () => {
+        try {
+          await one.ok('one.system.version');
+          return performance.now();
+        } catch (e) {
+          if (alive() && /ECONNREFUSED|ECONNRESET|EPIPE|socket hang up/.test(String(e))) return false;
+          return 'failed';
+        }
+      }, 120_000);
+      lines = await waitFor(`start ${nth} in oned.log`, () => {
+        const found = [...one.log().matchAll(/XML-RPC server listening on [^:]+:(\d+)/g)];
+        return (found.length >= nth || !alive()) && found;
+      });
+    } catch (e) {
+      await one.stop();
+      throw e;
+    }
+    if (alive() && answered !== 'failed' && lines.length === nth && Number(lines.at(-1)![1]) === one.port) {
+      return { one, seconds: (answered - spawned) / 1000 };
+    }
+    await one.stop();
+    if (!inUse(stderr())) throw new Error(`start ${nth} failed: ${lines.length} starts in oned.log, the last on port ${lines.at(-1)?.[1]}, ours ${one.port}; oned: ${stderr()}`);
   }
 }
 
-/**
- * The first answered call. A refused connection while oned lives means
- * another process held the port when the harness probed it: oned is not
- * listening yet, so try again.
- */
-async function firstAnswer(one: Oned): Promise<void> {
-  for (const deadline = Date.now() + 120_000; ; ) {
-    try {
-      await one.ok('one.system.version');
-      return;
-    } catch (e) {
-      const alive = one.process.exitCode === null && one.process.signalCode === null;
-      if (!alive || Date.now() > deadline || !String(e).includes('ECONNREFUSED')) throw e;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
-/**
- * Checks that the `nth` start of oned.log is the one listening on our port
- * (not another test's process that answered there) and returns its M of
- * "Rebuilt N entities from M events".
- */
-async function startedAndRebuilt(one: Oned, nth: number): Promise<number> {
-  const log = await waitFor(`start ${nth} listening in oned.log`, () => {
-    const text = one.log();
-    return [...text.matchAll(/XML-RPC server listening on /g)].length >= nth && text;
-  });
-  const listening = [...log.matchAll(/XML-RPC server listening on [^:]+:(\d+)/g)];
-  if (listening.length !== nth || Number(listening.at(-1)![1]) !== one.port) {
-    throw new Error(`oned.log has ${listening.length} starts, the last on port ${listening.at(-1)![1]}: port ${one.port} answered from another process`);
-  }
-  return Number([...log.matchAll(/Rebuilt \d+ entities from (\d+) events/g)].at(-1)![1]);
-}
+/** M of the last "Rebuilt N entities from M events" in oned.log. */
+const lastRebuilt = (one: Oned): number => Number([...one.log().matchAll(/Rebuilt \d+ entities from (\d+) events/g)].at(-1)![1]);
 
 /**
  * The log's last seq, read-only: a writing connection would, on close, fold
