@@ -9,6 +9,7 @@ import { findForbiddenCharacter } from '../../src/inputs/xml-characters.ts';
 import { serializeTemplate } from '../../src/template/serialize-template.ts';
 import { single, template, vector, type TemplateAttribute } from '../../src/template/template.ts';
 import { Oned, waitFor } from '../helpers/oned-harness.ts';
+import { fcRunParams } from '../model/support/fc-run-params.ts';
 import { intendedProlog, transferRefusal } from '../helpers/transfer-oracle.ts';
 
 /**
@@ -17,8 +18,8 @@ import { intendedProlog, transferRefusal } from '../helpers/transfer-oracle.ts';
  * and NAME values either are refused at one.vm.allocate with 0x1000, or
  * reach the transfer script as exactly the arguments they are.
  *
- * The property prints its seed and path when it fails; rerun with
- * fc.assert(…, { seed, path }) to replay it.
+ * The property prints its seed and path when it fails; replay it with
+ *   FC_SEED=<seed> FC_PATH=<path> node --import tsx --test test/e2e/transfer-inputs.test.ts
  */
 
 const VM_DIR = '/srv/one-vms';
@@ -105,16 +106,18 @@ describe('transfer-script inputs through oned', () => {
 
     await fc.assert(fc.asyncProperty(input, async (vm) => {
       const disks = vm.disks.map((d) => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) as Record<string, string>);
+      // One value per CONTEXT key, as the template keeps it: the last one written.
+      const context = new Map(vm.context);
       const attributes: TemplateAttribute[] = [
         single('NAME', vm.name),
         ...disks.map((d) => vector('DISK', [['TARGET', 'hda'], ...Object.entries(d)])),
         vector('NIC', [['NETWORK', 'lan'], ...(vm.nicModel === undefined ? [] : [['MODEL', vm.nicModel] as [string, string]])]),
         ...(vm.bridge === undefined ? [] : [vector('NIC', [['BRIDGE', vm.bridge]])]),
         // $NAME carries the VM name into CONTEXT, where it must obey the same rules.
-        vector('CONTEXT', [['HOSTNAME', '$NAME'], ...new Map(vm.context)]),
+        vector('CONTEXT', [['HOSTNAME', '$NAME'], ...context]),
       ];
       const [ok, value, code] = await one.call('one.vm.allocate', serializeTemplate(template(attributes)));
-      const why = transferRefusal(disks, [vm.name, ...[vm.nicModel, vm.bridge].filter((v) => v !== undefined), ...vm.context.map(([, v]) => v)]);
+      const why = transferRefusal(disks, [vm.name, ...[vm.nicModel, vm.bridge].filter((v) => v !== undefined), ...context.values()]);
       if (!ok) {
         assert.equal(code, 0x1000, String(value));
         assert.match(String(value), /^\[VirtualMachineAllocate\] Error in (DISK \d|NIC \d|CONTEXT): [A-Z_]+ /);
@@ -124,6 +127,6 @@ describe('transfer-script inputs through oned', () => {
       assert.equal(why, undefined, `allocated although ${why}`);
       const vid = value as number;
       assert.deepEqual(await prologOf(vid), intendedProlog(disks, { vid, host: 'node1', vmDir: VM_DIR, frontend: hostname() }));
-    }), { numRuns: 60 });
+    }), fcRunParams(60));
   });
 });
