@@ -66,31 +66,36 @@ export class Oned {
   }
 
   static async start(options: OnedOptions = {}): Promise<Oned> {
-    const port = await freePort();
-    const location = options.location ?? makeLocation(dummyConf(port, options.conf));
-    if (options.location) {
-      const conf = readFileSync(join(location, 'etc', 'oned.conf'), 'utf8').replace(/^PORT = \d+$/m, `PORT = ${port}`);
-      writeFileSync(join(location, 'etc', 'oned.conf'), conf);
-    }
+    const location = options.location ?? makeLocation(dummyConf(0, options.conf));
     // Drivers at the tests' own priority (as the driver integration tests run them): at the
     // shipped nice 19, a busy machine (the suite itself, or a CPU hog) starves them; one needs
     // about a second of CPU to start, and took over 15 s to answer INIT under a hog.
     const env = { PRIORITY: '0', ...process.env, ...options.env, ONE_LOCATION: location, ONE_AUTH: join(location, 'one_auth') };
-    const child = spawn(join(REPO, 'bin', 'oned'), ['-f', ...(options.args ?? [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`oned exited with ${child.exitCode}: ${stderr}`);
-      if (await canConnect(port)) break;
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`oned did not listen on ${port}: ${stderr}`);
+    // Another process may take the chosen port between the check and oned's bind: then oned
+    // says so and stops, and it is started again on another port.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const conf = readFileSync(join(location, 'etc', 'oned.conf'), 'utf8').replace(/^PORT = \d+$/m, `PORT = ${port}`);
+      writeFileSync(join(location, 'etc', 'oned.conf'), conf);
+      const child = spawn(join(REPO, 'bin', 'oned'), ['-f', ...(options.args ?? [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+      for (;;) {
+        if (child.exitCode !== null) {
+          if (/already in use/.test(stderr) && attempt < 5) break;
+          throw new Error(`oned exited with ${child.exitCode}: ${stderr}`);
+        }
+        // Listening, and it is this oned that listens (it writes its pid file once it does).
+        if ((await canConnect(port)) && pidFileHolds(location, child.pid!)) return new Oned(location, port, child, env);
+        if (Date.now() > deadline) {
+          child.kill('SIGKILL');
+          throw new Error(`oned did not listen on ${port}: ${stderr}`);
+        }
+        // Short steps: bench/crash measures restart time from here (spawn to first answer).
+        await new Promise((r) => setTimeout(r, 20));
       }
-      // Short steps: bench/crash measures restart time from here (spawn to first answer).
-      await new Promise((r) => setTimeout(r, 20));
     }
-    return new Oned(location, port, child, env);
   }
 
   /** Calls a method with the oneadmin session first; returns the `[ok, value, code]` triple. */
@@ -160,6 +165,14 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function pidFileHolds(location: string, pid: number): boolean {
+  try {
+    return Number.parseInt(readFileSync(join(location, 'var', 'oned.pid'), 'utf8'), 10) === pid;
+  } catch {
+    return false;
   }
 }
 
