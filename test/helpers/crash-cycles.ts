@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { XmlRpcClient } from '../../src/rpc/client.ts';
 import { sha1hex } from '../../src/rpc/one-auth.ts';
 import { CrashLedger, passwordFor, type Kind, type Phase, type Problem, type Tracked } from './crash-ledger.ts';
-import { Oned, waitFor } from './oned-harness.ts';
+import { Oned } from './oned-harness.ts';
 import { pickOne, seededRandom } from './seeded-random.ts';
 
 export interface CrashCyclesOptions {
@@ -75,7 +75,7 @@ export async function runCrashCycles(options: CrashCyclesOptions): Promise<Crash
       churn.close();
       logEvents.push(lastSeq(one)); // the log as the next start finds it
 
-      const restarted = await restart(one.location, cycle + 2);
+      const restarted = await restart(one.location);
       one = restarted.one;
       stderr = capture(one);
       restartS.push(restarted.seconds);
@@ -114,53 +114,15 @@ function capture(one: Oned): () => string {
 }
 
 /**
- * Starts oned again on `location` as its `nth` start; returns it with the
- * seconds from spawn to its first answered call. The harness's port probe
- * can be fooled: other tests on this machine pick free ports too, and one
- * may hold ours for a moment. So a refused call is tried again while oned
- * lives, oned.log must then show this start listening on our port, and
- * should the other process keep the port (oned stops with "already in
- * use"), oned starts again on another.
+ * Starts oned again on `location`; returns it with the seconds from spawn to
+ * its first answered call (the harness waits until this oned listens, and
+ * starts it again on another port should another process hold ours).
  */
-async function restart(location: string, nth: number): Promise<{ one: Oned; seconds: number }> {
-  for (let attempt = 1; ; attempt++) {
-    const spawned = performance.now();
-    const inUse = (e: unknown) => attempt < 3 && String(e).includes('already in use');
-    let one: Oned;
-    try {
-      one = await Oned.start({ location, env: ENV, startTimeoutMs: 120_000 });
-    } catch (e) {
-      if (inUse(e)) continue;
-      throw e;
-    }
-    const stderr = capture(one);
-    const alive = () => one.process.exitCode === null && one.process.signalCode === null;
-    let answered: number | 'failed';
-    let lines: RegExpMatchArray[];
-    try {
-      answered = await waitFor('a first answer', async () => {
-        try {
-          await one.ok('one.system.version');
-          return performance.now();
-        } catch (e) {
-          if (alive() && /ECONNREFUSED|ECONNRESET|EPIPE|socket hang up/.test(String(e))) return false;
-          return 'failed';
-        }
-      }, 120_000);
-      lines = await waitFor(`start ${nth} in oned.log`, () => {
-        const found = [...one.log().matchAll(/XML-RPC server listening on [^:]+:(\d+)/g)];
-        return (found.length >= nth || !alive()) && found;
-      });
-    } catch (e) {
-      await one.stop();
-      throw e;
-    }
-    if (alive() && answered !== 'failed' && lines.length === nth && Number(lines.at(-1)![1]) === one.port) {
-      return { one, seconds: (answered - spawned) / 1000 };
-    }
-    await one.stop();
-    if (!inUse(stderr())) throw new Error(`start ${nth} failed: ${lines.length} starts in oned.log, the last on port ${lines.at(-1)?.[1]}, ours ${one.port}; oned: ${stderr()}`);
-  }
+async function restart(location: string): Promise<{ one: Oned; seconds: number }> {
+  const spawned = performance.now();
+  const one = await Oned.start({ location, env: ENV, startTimeoutMs: 120_000 });
+  await one.ok('one.system.version');
+  return { one, seconds: (performance.now() - spawned) / 1000 };
 }
 
 /** M of the last "Rebuilt N entities from M events" in oned.log. */
