@@ -1,6 +1,6 @@
 import { Subject, filter, type Observable } from 'rxjs';
 import type { Logger } from '../actors/ports.ts';
-import { DriverProcess } from './driver-process.ts';
+import { DriverProcess, InitTimeoutError } from './driver-process.ts';
 import type { DriverLog, DriverReply } from './driver-reply.ts';
 import { resolveExecutable, type MadConfig } from './mad-config.ts';
 import { formatRequest } from './protocol/format-line.ts';
@@ -76,13 +76,23 @@ export class DriverManager {
     }
   }
 
-  /** Starts every driver. One that fails INIT is logged and left out; its requests fail. */
+  /**
+   * Starts every driver. One that refuses INIT (or cannot run) is logged and
+   * left out; its requests fail. One that does not answer INIT in time is
+   * tried again in the background with the crash back-off, and its requests
+   * wait for it meanwhile (within their own timeout).
+   */
   async start(): Promise<{ started: string[]; failed: { name: string; reason: string }[] }> {
     const outcome = await Promise.all([...this.slots.values()].map(async (slot) => {
       try {
         await this.launch(slot);
         return { name: slot.config.name, reason: undefined };
       } catch (err) {
+        if (err instanceof InitTimeoutError && slot.state === 'starting') {
+          slot.state = 'restarting';
+          void this.relaunch(slot, `driver ${slot.config.name} did not start (${err.message})`);
+          return { name: slot.config.name, reason: `${err.message}; trying again` };
+        }
         this.markDead(slot, `driver ${slot.config.name} failed to start: ${message(err)}`);
         return { name: slot.config.name, reason: message(err) };
       }
@@ -221,16 +231,21 @@ export class DriverManager {
   private async onExit(slot: Slot, proc: DriverProcess): Promise<void> {
     if (slot.state !== 'running' || slot.process !== proc) return;
     const exit = await proc.waitExit();
-    const { name } = slot.config;
     if (Date.now() - slot.startedAt >= this.o.stableAfterMs) slot.crashes = 0;
     slot.state = 'restarting';
+    await this.relaunch(slot, `driver ${slot.config.name} exited (code ${exit.code}, signal ${exit.signal})`);
+  }
+
+  /** Starts a driver again with exponential back-off, up to maxRestarts; then it is given up. */
+  private async relaunch(slot: Slot, why: string): Promise<void> {
+    const { name } = slot.config;
     for (;;) {
       slot.crashes += 1;
       if (slot.crashes > this.o.maxRestarts) {
         this.markDead(slot, `Driver ${name} crashed and could not be restarted (${this.o.maxRestarts} attempts)`);
         return;
       }
-      this.o.logger?.log('MAD', 'E', `driver ${name} exited (code ${exit.code}, signal ${exit.signal}); restart ${slot.crashes}/${this.o.maxRestarts}, ${slot.inFlight.length} request(s) to re-send`);
+      this.o.logger?.log('MAD', 'E', `${why}; restart ${slot.crashes}/${this.o.maxRestarts}, ${slot.inFlight.length} request(s) to re-send`);
       await sleep(this.o.restartBaseDelayMs * 2 ** (slot.crashes - 1));
       if (slot.state !== 'restarting') return; // stopped meanwhile
       try {

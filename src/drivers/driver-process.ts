@@ -84,7 +84,7 @@ export class DriverProcess {
     const failure = this.spawnError ? `cannot run ${executable}: ${this.spawnError}` : initFailure(first, initTimeoutMs);
     if (failure !== undefined) {
       await this.kill(0);
-      throw new Error(failure);
+      throw first === 'timeout' && !this.spawnError ? new InitTimeoutError(failure) : new Error(failure);
     }
   }
 
@@ -138,6 +138,14 @@ export class DriverProcess {
     if (this.initWaiter) this.initWaiter(line);
     else this.lines$.next(line);
   }
+}
+
+/**
+ * The driver said nothing to INIT in time: a starved machine (drivers run at
+ * nice 19) rather than a broken driver, so it is worth another try.
+ */
+export class InitTimeoutError extends Error {
+  override readonly name = 'InitTimeoutError';
 }
 
 function initFailure(first: string | Malformed | DriverExit | 'timeout', timeoutMs: number): string | undefined {

@@ -167,6 +167,22 @@ read -r _; exit 3`);
     });
   });
 
+  it('tries again a driver that did not answer INIT in time (a starved machine), and serves the requests that waited', async () => {
+    const marker = `${tmp.dir}/slow-once`;
+    const exe = tmp.script('slowstart', `
+if [ ! -e '${marker}' ]; then touch '${marker}'; exec sleep 10; fi
+read -r _; echo "INIT SUCCESS - -"
+while read -r verb id rest; do echo "$verb SUCCESS $id done"; done`);
+    await withManager({ mads: [{ name: 'slowstart', kind: 'vmm', executable: exe }], initTimeoutMs: 300 }, async (m, log) => {
+      const started = await m.start();
+      assert.deepEqual(started.failed, [{ name: 'slowstart', reason: 'no answer to INIT within 300 ms; trying again' }]);
+      assert.equal(m.has('slowstart'), true);
+      const reply = await m.request('slowstart', 'DEPLOY', 4, ['h', 'f', '-']);
+      assert.deepEqual([reply.result, reply.origin, reply.info], ['SUCCESS', 'driver', 'done']);
+      assert.ok(log.has('E', /driver slowstart did not start \(no answer to INIT within 300 ms\); restart 1\/5/));
+    });
+  });
+
   it('rejects a driver that answers INIT FAILURE, and fails its requests at once', async () => {
     const exe = tmp.script('refuser', 'read -r _; echo "INIT FAILURE - no hypervisor here"; sleep 5');
     const mads: MadConfig[] = [{ name: 'refuser', kind: 'im', executable: exe }, dummies[0], { name: 'ghost', kind: 'vmm', executable: 'no_such_driver' }];
