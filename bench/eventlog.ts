@@ -1,6 +1,8 @@
 /**
  * Event log throughput: durable single-event commits, group commit, replay;
- * the rebuild of N VMs, and live decisions with and without the chart guard.
+ * the rebuild of N VMs, and live decisions with and without the chart guard
+ * (`live_decisions_per_s`, `live_decisions_unguarded_per_s`, from
+ * bench/lib/live-decisions.ts).
  *   node --import tsx bench/eventlog.ts [--small]
  * Human-readable lines go to stderr; the last stdout line is the JSON report.
  */
