@@ -1,5 +1,5 @@
 import { vectorValue, type TemplateAttribute, type VectorAttribute } from '../template/index.ts';
-import { splitWords } from '../template/shell-words.ts';
+import { splitWords } from '../inputs/shell-words.ts';
 import type { HookConfig, MadConfig } from './oned-config.ts';
 import { problem, type Problem } from './value-checks.ts';
 

@@ -4,7 +4,7 @@ import { interruptedRuns, type HookState } from '../machines/hook/hook-decider.t
 import { LcmState, VmState as Dm } from '../machines/state-codes.ts';
 import type { VmState } from '../machines/vm/vm-types.ts';
 import { hookArgumentWords } from '../template/hook-arguments.ts';
-import { quoteWord, splitWords } from '../template/shell-words.ts';
+import { quoteWord, splitWords } from '../inputs/shell-words.ts';
 import type { Template } from '../template/template.ts';
 import { Mailbox } from '../actors/mailbox.ts';
 import type { CoreContext } from './core-context.ts';

@@ -1,4 +1,4 @@
-import { quoteWord, splitWords } from '../template/shell-words.ts';
+import { quoteWord, splitWords } from '../inputs/shell-words.ts';
 
 /**
  * One line of a transfer script (spec §4.5): `COMMAND arg …`. This file is

@@ -1,11 +1,11 @@
-import { splitWordParts, type ShellWords } from './shell-words.ts';
+import { splitWordParts, type ShellWords } from '../inputs/shell-words.ts';
 import { substituteVariables, type OtherVmTemplateLookup } from './substitute-variables.ts';
 import type { Template } from './template.ts';
 
 /**
  * The argument words of a VM_HOOK (spec §9.2, §11.1). The configured
  * `arguments` string is split into words first, the way sh would split it
- * (see shell-words.ts), and only then are `$` variables expanded inside each
+ * (see src/inputs/shell-words.ts), and only then are `$` variables expanded inside each
  * word. So a VM's values never add, remove or merge words, whatever they
  * contain: blanks, quotes, `$(…)`, backquotes, `;`, newlines. A variable that
  * expands to nothing leaves an empty word.

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ActionOutcome } from '../driver-base.ts';
 import { isValidHostName } from '../ssh/host-name.ts';
-import { shellCommand } from '../ssh/shell-quote.ts';
+import { shellCommand } from '../../inputs/shell-words.ts';
 import { SshSession } from '../ssh/ssh-session.ts';
 import type { SshSettings } from '../ssh/ssh-settings.ts';
 

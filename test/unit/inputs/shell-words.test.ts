@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { quoteWord, splitWordParts, splitWords } from '../../../src/template/shell-words.ts';
-import { shellQuote } from '../../../src/drivers/ssh/shell-quote.ts';
+import { quoteWord, shellCommand, shellQuote, splitWordParts, splitWords } from '../../../src/inputs/shell-words.ts';
 
 // fast-check prints the seed and path of a failure; rerun with fc.assert(…, { seed, path }).
 describe('shell words', () => {
@@ -57,5 +56,19 @@ describe('shell words', () => {
       const viaSh = execFileSync('/bin/sh', ['-c', `for a in ${words.map(quoteWord).join(' ')}; do printf '%s\\0' "$a"; done`]).toString().split('\0').slice(0, -1);
       assert.deepEqual(viaSh, words);
     }), { numRuns: 40 });
+  });
+});
+
+describe('shellQuote', () => {
+  it('makes /bin/sh see exactly the original string, whatever it holds', () => {
+    const nasty = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(`x; touch /tmp/pwned`, `$(id)`, '`id`', `'"'`, `a'b`, `\\`, '-n'));
+    fc.assert(fc.property(nasty.map((s) => s.replace(/\0/g, '')), (s) => {
+      const out = execFileSync('/bin/sh', ['-c', `printf '%s' ${shellQuote(s)}`]).toString();
+      assert.equal(out, s);
+    }), { numRuns: 60 });
+  });
+
+  it('quotes every word of a command', () => {
+    assert.equal(shellCommand(['/bin/echo', "it's", '$HOME']), `'/bin/echo' 'it'\\''s' '$HOME'`);
   });
 });

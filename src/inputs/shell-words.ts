@@ -1,6 +1,8 @@
 /**
  * POSIX-shell words without any expansion: the one splitter behind hook
- * `arguments` (oned.conf) and transfer-script lines, and its inverse.
+ * `arguments` (oned.conf) and transfer-script lines, and the quoting that
+ * every command line built for a shell (local or over SSH) goes through.
+ * This module imports nothing, so any layer may use it.
  *
  * Splitting follows sh: blanks (space, tab, newline) separate words;
  * '…' keeps everything literally; "…" keeps everything but `\"`, `\\`, `\$`
@@ -67,7 +69,15 @@ export function splitWords(text: string): ShellWords<string> {
 /** Characters that never need quoting, in sh or in a `host:path` argument. */
 const PLAIN = /^[A-Za-z0-9_\/.:@%+=,-]+$/;
 
+/** One argument for a POSIX shell, single-quoted so that nothing in it is interpreted. */
+export function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A whole command line, every word quoted. */
+export const shellCommand = (argv: readonly string[]): string => argv.map(shellQuote).join(' ');
+
 /** One word that `splitWords` (and sh) read back exactly: bare when plain, else single-quoted. */
 export function quoteWord(word: string): string {
-  return PLAIN.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return PLAIN.test(word) ? word : shellQuote(word);
 }
