@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ActionOutcome } from '../driver-base.ts';
-import { isValidHostName } from '../ssh/host-name.ts';
+import { isValidHostName } from '../../inputs/host-name.ts';
 import { shellCommand } from '../../inputs/shell-words.ts';
 import { SshSession } from '../ssh/ssh-session.ts';
 import type { SshSettings } from '../ssh/ssh-settings.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ActionOutcome } from '../driver-base.ts';
-import { isValidHostName } from '../ssh/host-name.ts';
+import { isValidHostName } from '../../inputs/host-name.ts';
 import { shellQuote } from '../../inputs/shell-words.ts';
 import { SshSession } from '../ssh/ssh-session.ts';
 import type { SshSettings } from '../ssh/ssh-settings.ts';

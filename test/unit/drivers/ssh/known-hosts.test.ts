@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { knownHostKeys } from '../../../../src/drivers/ssh/known-hosts.ts';
-import { isValidHostName } from '../../../../src/drivers/ssh/host-name.ts';
+import { isValidHostName } from '../../../../src/inputs/host-name.ts';
 
 const key = (n: number) => Buffer.from(`key-${n}`).toString('base64');
 const hashed = (name: string, salt: Buffer) => `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
