@@ -12,5 +12,6 @@ export * from './substitute-variables.ts';
 export * from './expressions/fnmatch.ts';
 export * from './expressions/requirements.ts';
 export * from './expressions/rank.ts';
+export * from './expressions/compile.ts';
 export { MAX_EXPRESSION_DEPTH } from './expressions/token-cursor.ts';
 export type { ExpressionSyntaxError } from './expressions/tokenize.ts';
