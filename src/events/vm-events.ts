@@ -77,6 +77,14 @@ export interface VmCleanedUp extends At {
 export interface VmDone extends At { readonly type: 'VmDone' }
 /** → PENDING (2.2 resubmit). */
 export interface VmResubmitted extends At { readonly type: 'VmResubmitted' }
+/**
+ * The scheduler's one-line reason why a PENDING VM is not placed yet
+ * (`SCHED_MESSAGE`); '' clears it. Appended only when the text changes.
+ */
+export interface VmSchedMessageSet extends At {
+  readonly type: 'VmSchedMessageSet';
+  readonly message: string;
+}
 
 // ── driver replies (spec §2.4) ──────────────────────────────────────────────
 export interface VmPrologSucceeded extends At { readonly type: 'VmPrologSucceeded' }
@@ -142,6 +150,7 @@ export type VmEvent =
   | VmCleanedUp
   | VmDone
   | VmResubmitted
+  | VmSchedMessageSet
   | VmPrologSucceeded
   | VmPrologFailed
   | VmBooted
@@ -175,6 +184,7 @@ export const vmEventTypes: readonly VmEventType[] = [
   'VmMigrationAborted', 'VmShutdownSucceeded', 'VmShutdownFailed', 'VmCancelled',
   'VmCancelFailed', 'VmSavedForMigration', 'VmSavedForStop', 'VmSuspended', 'VmSaveFailed',
   'VmStopped', 'VmEpilogSucceeded', 'VmEpilogFailed', 'VmCrashed', 'VmLost', 'VmFound', 'VmFailed',
+  'VmSchedMessageSet',
 ];
 
 export const isVmEvent = (e: { type: string }): e is VmEvent =>

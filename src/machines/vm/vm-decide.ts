@@ -8,7 +8,7 @@ import { accept, reject } from '../decider.ts';
 import type { Decision } from '../decider.ts';
 import { domainError, ErrorCode, wrongState } from '../../events/domain-error.ts';
 import type { VmEvent, VmPlacement } from '../../events/vm-events.ts';
-import { HistoryReason, LcmState, VmState } from '../state-codes.ts';
+import { HistoryReason, LcmState, VmState, vmStateName } from '../state-codes.ts';
 import type { VmCommand, VmState as Vm } from './vm-types.ts';
 
 type Cmd<T extends VmCommand['type']> = Extract<VmCommand, { type: T }>;
@@ -176,6 +176,14 @@ export function decideVm(vm: Vm, cmd: VmCommand): Decision<VmEvent> {
       if (!isActive(vm, LcmState.RUNNING)) return reject(wrongState());
       const { now, hid, hostname, vmDir, vmMad, tmMad, live } = cmd;
       return accept({ type: 'VmMigrationStarted', now, seq: vm.history.length, hid, hostname, vmDir, vmMad, tmMad, live });
+    }
+    case 'SetSchedMessage': {
+      // The scheduler calls this every pass for every VM it cannot place: only a change is a fact.
+      if (vm.state !== VmState.PENDING) {
+        return reject(wrongState(`Can not set the scheduler message of VM ${vm.id}: it is ${vmStateName[vm.state]}, not PENDING`));
+      }
+      if ((vm.schedMessage ?? '') === cmd.message) return accept();
+      return accept({ type: 'VmSchedMessageSet', now: cmd.now, message: cmd.message });
     }
     case 'Act': return decideAct(vm, cmd);
     case 'DriverReplied': return decideReply(vm, cmd);

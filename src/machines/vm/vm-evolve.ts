@@ -89,7 +89,24 @@ function cleanUp(vm: Vm, now: number): Vm {
   return lcm(next, LcmState.DELETE);
 }
 
+/** Sets or ('' ) drops SCHED_MESSAGE; the key is absent when there is none. */
+function withSchedMessage(vm: Vm, message: string): Vm {
+  const { schedMessage: _dropped, ...rest } = vm;
+  return message === '' ? rest : { ...rest, schedMessage: message };
+}
+
+/**
+ * SCHED_MESSAGE says why a VM waits in PENDING, so the event that takes the
+ * VM out of PENDING drops it: VmDeployed when the scheduler (or a user)
+ * places it, and likewise VmHeld and VmFinalized. No event of its own is
+ * needed, and a VM that comes back to PENDING starts without a stale reason.
+ */
 export function evolveVm(vm: Vm, event: VmEvent): Vm {
+  const next = evolveStep(vm, event);
+  return next.schedMessage !== undefined && next.state !== VmState.PENDING ? withSchedMessage(next, '') : next;
+}
+
+function evolveStep(vm: Vm, event: VmEvent): Vm {
   const now = event.now;
   switch (event.type) {
     case 'VmAllocated':
@@ -113,6 +130,7 @@ export function evolveVm(vm: Vm, event: VmEvent): Vm {
     case 'VmStopRequested': return lcm(vm, LcmState.SAVE_STOP);
     case 'VmSuspendRequested': return lcm(vm, LcmState.SAVE_SUSPEND);
     case 'VmHeld': return { ...vm, state: VmState.HOLD };
+    case 'VmSchedMessageSet': return withSchedMessage(vm, event.message);
     case 'VmReleased':
     case 'VmResumedToPending':
     case 'VmResubmitted':

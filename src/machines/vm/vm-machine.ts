@@ -34,6 +34,8 @@ export const vmMachine = setup({
         VmDeployed: [{ guard: 'isResume', target: 'ACTIVE.PROLOG_RESUME' }, { target: 'ACTIVE.PROLOG' }],
         VmHeld: 'HOLD',
         VmFinalized: 'DONE',
+        // The scheduler's reason for not placing the VM: it stays PENDING.
+        VmSchedMessageSet: { target: 'PENDING' },
       },
     },
     HOLD: { on: { VmReleased: 'PENDING', VmFinalized: 'DONE', VmResubmitted: 'PENDING' } },

@@ -53,6 +53,12 @@ export interface VmState {
    * right one (PROLOG → DEPLOY, PROLOG_MIGRATE/RESUME and resume → RESTORE).
    */
   readonly bootVerb: 'DEPLOY' | 'RESTORE' | '';
+  /**
+   * The scheduler's reason why this PENDING VM is not placed (shown as
+   * TEMPLATE/SCHED_MESSAGE). Absent when there is none, so that states and
+   * snapshots written before it existed stay equal to the fold.
+   */
+  readonly schedMessage?: string;
 }
 
 interface At {
@@ -84,6 +90,7 @@ export type VmCommand =
   | (At & HostTarget & { readonly type: 'Deploy' })
   | (At & HostTarget & { readonly type: 'Migrate'; readonly live: boolean })
   | (At & { readonly type: 'Act'; readonly action: VmAction })
+  | (At & { readonly type: 'SetSchedMessage'; readonly message: string })
   | (At & { readonly type: 'DriverReplied'; readonly driver: 'vmm' | 'tm'; readonly verb: DriverVerb;
       readonly success: boolean; readonly info: string })
   | (At & { readonly type: 'Polled'; readonly stateLetter: 'a' | 'p' | 'e' | 'd' | '-' });

@@ -26,6 +26,9 @@ export const ALL_COMMANDS: NoNow[] = [
   { type: 'DriverReplied', driver: 'tm', verb: 'DEPLOY', success: true, info: '' },
   { type: 'DriverReplied', driver: 'vmm', verb: 'TRANSFER', success: true, info: '' },
   ...(['a', 'p', 'e', 'd', '-'] as const).map((stateLetter): NoNow => ({ type: 'Polled', stateLetter })),
+  // The scheduler's reason for a PENDING VM: set, repeated (appends nothing), cleared.
+  { type: 'SetSchedMessage', message: '0/3 hosts: 3 lacked MEMORY' },
+  { type: 'SetSchedMessage', message: '' },
 ];
 
 export interface Step {
@@ -94,6 +97,7 @@ export class VmScript {
   }
   tm(success = true, info = ''): this { return this.do({ type: 'DriverReplied', driver: 'tm', verb: 'TRANSFER', success, info }); }
   poll(stateLetter: 'a' | 'p' | 'e' | 'd' | '-'): this { return this.do({ type: 'Polled', stateLetter }); }
+  schedMessage(message: string): this { return this.do({ type: 'SetSchedMessage', message }); }
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
