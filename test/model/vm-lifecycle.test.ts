@@ -53,6 +53,7 @@ function toCommand(input: RefVmInput, now: number): VmCommand {
     case 'vmm': return { type: 'DriverReplied', driver: 'vmm', verb: input.verb, success: input.success, info: input.success ? `${domainName(now)} started` : '- driver error', now };
     case 'tm': return { type: 'DriverReplied', driver: 'tm', verb: 'TRANSFER', success: input.success, info: input.success ? '' : 'scp failed', now };
     case 'poll': return { type: 'Polled', stateLetter: input.letter, now };
+    case 'sched': return { type: 'SetSchedMessage', message: input.message, now };
   }
 }
 
@@ -69,6 +70,7 @@ function machineView(s: VmState) {
     history: s.history.map((h) => ({ seq: h.seq, hid: h.hid, ...Object.fromEntries(TIME_FIELDS.map((f) => [f, h[f]])), reason: h.reason })),
     held: s.heldCapacity.map((c) => c.hid).sort(),
     ...(s.lcm === LCM.BOOT ? { bootVerb: s.bootVerb } : {}),
+    schedMessage: s.schedMessage ?? '',
   };
 }
 function modelView(m: RefVm) {
@@ -78,6 +80,7 @@ function modelView(m: RefVm) {
     history: m.history.map((h) => ({ seq: h.seq, hid: h.hid, ...Object.fromEntries(TIME_FIELDS.map((f) => [f, h[f]])), reason: h.reason })),
     held: [...m.held].sort(),
     ...(m.lcm === LCM.BOOT ? { bootVerb: m.bootBy } : {}),
+    schedMessage: m.schedMessage,
   };
 }
 
@@ -236,6 +239,8 @@ describe('VM life-cycle against the reference model (spec §2.3–2.5)', () => {
         'ignored vmm in DONE', 'ignored tm in DONE', 'ignored poll in DONE', 'noop action in DONE',
         'ignored duplicate in ACTIVE/RUNNING', 'ignored duplicate in ACTIVE/BOOT', 'changed duplicate in ACTIVE/PROLOG',
         'wrong-state action in SUSPENDED', 'noop action in PENDING', 'changed action in FAILED',
+        // SCHED_MESSAGE: set, repeated (nothing appended), refused outside PENDING
+        'changed sched in PENDING', 'noop sched in PENDING', 'wrong-state sched',
       ];
       const missing = wanted.filter((w) => !reached.has(w));
       assert.deepEqual(missing, [], `never reached (has the generator drifted?): ${missing.join('; ')}`);

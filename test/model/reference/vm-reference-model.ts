@@ -171,8 +171,17 @@ function poll(vm: RefVm, letter: PollLetter, now: number): RefOutcome {
   }
 }
 
-/** One step of the reference model. Pure; `now` is the time of the step. */
+/**
+ * One step of the reference model. Pure; `now` is the time of the step.
+ * SCHED_MESSAGE (not in 1.4) is a reason for waiting in PENDING: any change
+ * that leaves PENDING drops it.
+ */
 export function stepVm(vm: RefVm, input: RefVmInput, now: number): RefOutcome {
+  const out = stepRules(vm, input, now);
+  return out.kind === 'changed' && out.vm.dm !== DM.PENDING && out.vm.schedMessage !== '' ? changed({ ...out.vm, schedMessage: '' }) : out;
+}
+
+function stepRules(vm: RefVm, input: RefVmInput, now: number): RefOutcome {
   switch (input.kind) {
     case 'deploy':
       if (vm.dm !== DM.PENDING) return WRONG;
@@ -196,6 +205,9 @@ export function stepVm(vm: RefVm, input: RefVmInput, now: number): RefOutcome {
     case 'vmm': return vmmReply(vm, input.verb, input.success, now);
     case 'tm': return tmReply(vm, input.success, now);
     case 'poll': return poll(vm, input.letter, now);
+    case 'sched':
+      if (vm.dm !== DM.PENDING) return WRONG;
+      return input.message === vm.schedMessage ? NOOP : changed({ ...vm, schedMessage: input.message });
   }
 }
 

@@ -29,6 +29,8 @@ export interface RefVm {
   held: number[];
   /** Which VMM request BOOT waits for: DEPLOY after PROLOG or restart, RESTORE otherwise. */
   bootBy: 'DEPLOY' | 'RESTORE';
+  /** The scheduler's reason a PENDING VM waits (SCHED_MESSAGE), '' for none. */
+  schedMessage: string;
 }
 
 export type RefAction =
@@ -49,7 +51,8 @@ export type RefVmInput =
   | { readonly kind: 'action'; readonly action: RefAction }
   | { readonly kind: 'vmm'; readonly verb: VmmVerb; readonly success: boolean }
   | { readonly kind: 'tm'; readonly success: boolean }
-  | { readonly kind: 'poll'; readonly letter: PollLetter };
+  | { readonly kind: 'poll'; readonly letter: PollLetter }
+  | { readonly kind: 'sched'; readonly message: string };
 
 /**
  * changed     — accepted, events appended, state must equal `vm`;
@@ -65,4 +68,4 @@ export type RefOutcome =
 
 
 export const allocatedVm = (now: number): RefVm =>
-  ({ dm: DM.PENDING, lcm: LCM.LCM_INIT, stime: now, etime: 0, history: [], held: [], bootBy: 'DEPLOY' });
+  ({ dm: DM.PENDING, lcm: LCM.LCM_INIT, stime: now, etime: 0, history: [], held: [], bootBy: 'DEPLOY', schedMessage: '' });

@@ -22,6 +22,8 @@ export type VmMove =
   | { readonly t: 'vmm'; readonly verb: VmmVerb; readonly success: boolean }
   | { readonly t: 'tm'; readonly success: boolean }
   | { readonly t: 'poll'; readonly letter: PollLetter }
+  /** The scheduler explains why it leaves the VM pending (often the same text again). */
+  | { readonly t: 'sched'; readonly message: string }
   /** Sends this VM's last driver reply again (duplicated delivery). */
   | { readonly t: 'duplicate' }
   /** Allocate an already allocated VM: must be rejected. */
@@ -45,6 +47,7 @@ export const vmStepArb = (hosts: number): fc.Arbitrary<VmStep> => {
     { weight: 2, arbitrary: fc.record({ t: fc.constant('vmm' as const), verb: fc.constantFrom(...VMM_VERBS), success: fc.boolean() }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('tm' as const), success: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('poll' as const), letter: fc.constantFrom<PollLetter>('a', 'p', 'e', 'd', '-') }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('sched' as const), message: fc.constantFrom('', 'no host', '0/3 hosts: 3 lacked MEMORY') }) },
     { weight: 2, arbitrary: fc.constant({ t: 'duplicate' as const }) },
     { weight: 1, arbitrary: fc.constant({ t: 'reallocate' as const }) },
   );
@@ -102,6 +105,7 @@ export function resolveMove(move: VmMove, vm: RefVm, lastReply: RefVmInput | und
     case 'vmm': return { kind: 'vmm', verb: move.verb, success: move.success };
     case 'tm': return { kind: 'tm', success: move.success };
     case 'poll': return { kind: 'poll', letter: move.letter };
+    case 'sched': return { kind: 'sched', message: move.message };
     case 'duplicate': return lastReply ?? { kind: 'tm', success: true };
     case 'reallocate': return 'reallocate';
   }
