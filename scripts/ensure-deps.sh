@@ -11,6 +11,13 @@ DEBIAN_PACKAGES=(
   python3          # an XML-RPC client we did not write (xmlrpc.client) in the e2e tests
   iproute2         # ip netns for hosts that can be cut off
   procps           # ps/kill used by the control script and tests
+  # Real hypervisors on the test hosts (test/helpers/libvirt-hosts.ts, docs/hypervisor-tests.md):
+  # QEMU in TCG mode (no /dev/kvm needed) driven through libvirt, each daemon started by hand.
+  libvirt-daemon-system  # libvirtd, virtlogd and the qemu driver
+  libvirt-clients        # virsh
+  qemu-system-x86        # qemu-system-x86_64, SeaBIOS
+  qemu-utils             # qemu-img for disk images
+  genisoimage            # context ISO images (CONTEXT in the transfer drivers)
 )
 
 missing=()
@@ -21,6 +28,14 @@ if ((${#missing[@]})); then
   echo "ensure-deps: installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
+  # Package scripts must not start daemons (libvirtd, sshd) on the machine: the tests start
+  # their own, by hand. Docker images ship this guard; add it for the install when it is missing.
+  guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    guard=/usr/sbin/policy-rc.d
+    trap '$SUDO rm -f "$guard"' EXIT
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$guard" >/dev/null && $SUDO chmod +x "$guard"
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 mkdir -p /run/sshd 2>/dev/null || true

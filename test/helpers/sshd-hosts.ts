@@ -38,6 +38,12 @@ export interface SshHostsOptions {
    * hosts on port 22, so one ONE_SSH_PORT reaches them all. Default true.
    */
   readonly samePort?: boolean;
+  /**
+   * Words put before the sshd command at each start of host i, e.g. `nsenter -t PID -m --` so
+   * that the host's sshd runs in the mount namespace of its libvirtd (libvirt-hosts.ts). The
+   * prefix must exec sshd, so that the pid this helper kills stays sshd's.
+   */
+  readonly launchPrefix?: (i: number) => readonly string[];
 }
 
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -94,7 +100,8 @@ export async function startSshHosts(n: number, opts: SshHostsOptions = {}): Prom
 
   const children: (ChildProcess | undefined)[] = [];
   const launch = async (i: number) => {
-    const child = spawn(SSHD, ['-D', '-e', '-f', configs[i]], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const argv = [...(opts.launchPrefix?.(i) ?? []), SSHD, '-D', '-e', '-f', configs[i]];
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     children[i] = child;
