@@ -42,6 +42,7 @@ export class OneCore implements CorePort {
   deployVm = (uid: number, vid: number, hid: number) => this.vmService.deploy(uid, vid, hid);
   actOnVm = (uid: number, vid: number, action: VmAction) => this.vmService.act(uid, vid, action);
   migrateVm = (uid: number, vid: number, hid: number, live: boolean) => this.vmService.migrate(uid, vid, hid, live);
+  setVmSchedMessage = (uid: number, vid: number, message: string) => this.vmService.setSchedMessage(uid, vid, message);
 
   allocateHost = (uid: number, name: string, im: string, vmm: string, tm: string) => this.hostService.allocate(uid, name, im, vmm, tm);
   deleteHost = (uid: number, hid: number) => this.hostService.delete(uid, hid);
@@ -65,6 +66,9 @@ export class OneCore implements CorePort {
   user = (uid: number): UserView | undefined => this.userService.view(uid);
   users = (): readonly UserView[] => this.userService.all();
   userByName = (name: string): UserView | undefined => this.userService.byName(name);
+
+  /** one.event.tip: where a follower of one.event.poll starts to see only what happens from now on. */
+  lastEventSeq = (): number => this.ctx.log.lastSeq();
 
   /** Long-poll on the committed log (one.event.poll). */
   async pollEvents(afterSeq: number, max: number, timeoutMs: number): Promise<readonly StoredEvent[]> {

@@ -3,13 +3,13 @@ import { domainError, ErrorCode, type DomainError } from '../events/domain-error
 import type { DomainEvent } from '../events/envelope.ts';
 import { streams } from '../events/envelope.ts';
 import type { HostMachineState } from '../machines/host/host-types.ts';
-import { LcmState, VmState as Dm } from '../machines/state-codes.ts';
+import { HostState, hostStateName, LcmState, VmState as Dm } from '../machines/state-codes.ts';
 import type { VmAction, VmCommand, VmState } from '../machines/vm/vm-types.ts';
 import type { Result, VmQuery } from '../rpc/core-port.ts';
 import type { VmView } from '../rpc/views.ts';
 import { parseTemplate } from '../template/parse-template.ts';
 import { getFloat, getInt, getSingle } from '../template/template-lookup.ts';
-import { replaceAttributeAt, setSingle } from '../template/template-edit.ts';
+import { removeAttributes, replaceAttributeAt, setSingle } from '../template/template-edit.ts';
 import { substituteVariables } from '../template/substitute-variables.ts';
 import { isVector, vector, type Template, type VectorAttribute } from '../template/template.ts';
 import { templateToXml } from '../template/template-xml.ts';
@@ -44,6 +44,15 @@ export function withContextResolved(template: Template, otherVm: (vid: number) =
   const context = template.attributes[index] as VectorAttribute;
   const resolved = vector('CONTEXT', context.pairs.map(([k, v]) => [k, substituteVariables(v, template, otherVm)] as const));
   return replaceAttributeAt(template, index, resolved);
+}
+
+/**
+ * The template the documents show: SCHED_MESSAGE is oned's own attribute,
+ * so one a user wrote into the template is never shown in its place.
+ */
+function withSchedMessage(vm: VmState): Template {
+  const template = removeAttributes(vm.template as Template, 'SCHED_MESSAGE');
+  return vm.schedMessage ? setSingle(template, 'SCHED_MESSAGE', vm.schedMessage) : template;
 }
 
 /** Virtual machines: allocation with leases, user actions, and the driver replies. */
@@ -84,7 +93,7 @@ export class VmService {
     const actor = this.ctx.system.get('vm', vid)!;
     let cached = this.templateXml.get(vid);
     if (!cached || cached.version !== actor.version) {
-      cached = { version: actor.version, xml: templateToXml((actor.state as VmState).template as Template) };
+      cached = { version: actor.version, xml: templateToXml(withSchedMessage(actor.state as VmState)) };
       this.templateXml.set(vid, cached);
     }
     return cached.xml;
@@ -162,6 +171,11 @@ export class VmService {
     if (!this.state(vid)) return fail(ErrorCode.NO_EXISTS, `Virtual machine ${vid} does not exist`);
     const host = this.ctx.system.get('host', hid)?.state as HostMachineState | undefined;
     if (!host || host.deleted) return fail(ErrorCode.NO_EXISTS, `The host ${hid} does not exists`);
+    // 1.4 deployed onto any host. A disabled or failing host takes no new VM,
+    // so that a scheduler acting on a plan made a moment earlier cannot place one there.
+    if (host.state === HostState.DISABLED || host.state === HostState.ERROR) {
+      return fail(ErrorCode.ACTION, `Can not deploy VM ${vid}: host ${hid} (${host.name}) is ${hostStateName[host.state]}`);
+    }
     const r = await this.command(vid, { type: 'Deploy', ...this.target(host), now: this.ctx.clock.now() }, callerUid, 'one.vm.deploy');
     return !r.ok && r.error.code === ErrorCode.ACTION ? fail(ErrorCode.ACTION, `Can not deploy VM ${vid}, wrong state`) : r;
   }
@@ -172,6 +186,13 @@ export class VmService {
     if (!host || host.deleted) return fail(ErrorCode.NO_EXISTS, `The host ${hid} does not exists`);
     const r = await this.command(vid, { type: 'Migrate', live, ...this.target(host), now: this.ctx.clock.now() }, callerUid, 'one.vm.migrate');
     return !r.ok && r.error.code === ErrorCode.ACTION ? fail(ErrorCode.ACTION, `Can not migrate VM ${vid}, wrong state`) : r;
+  }
+
+  /** `one.vm.schedmessage`: the text was checked at the edge; an unchanged text appends nothing. */
+  async setSchedMessage(callerUid: number, vid: number, message: string): Promise<Result<void>> {
+    if (!this.state(vid)) return fail(ErrorCode.NO_EXISTS, `The virtual machine ${vid} does not exists`);
+    const command: VmCommand = { type: 'SetSchedMessage', message, now: this.ctx.clock.now() };
+    return this.command(vid, command, callerUid, 'one.vm.schedmessage');
   }
 
   async act(callerUid: number, vid: number, action: VmAction): Promise<Result<void>> {

@@ -49,6 +49,8 @@ export interface CorePort {
   deployVm(callerUid: number, vid: number, hid: number): Promise<Result<void>>;
   actOnVm(callerUid: number, vid: number, action: VmAction): Promise<Result<void>>;
   migrateVm(callerUid: number, vid: number, hid: number, live: boolean): Promise<Result<void>>;
+  /** The scheduler's reason a PENDING VM waits ('' clears it); appends only when the text changes. */
+  setVmSchedMessage(callerUid: number, vid: number, message: string): Promise<Result<void>>;
 
   allocateHost(callerUid: number, name: string, imMad: string, vmmMad: string, tmMad: string): Promise<Result<number>>;
   deleteHost(callerUid: number, hid: number): Promise<Result<void>>;
@@ -85,4 +87,6 @@ export interface CorePort {
    * resolves with whatever there is (possibly nothing).
    */
   pollEvents(afterSeq: number, max: number, timeoutMs: number): Promise<readonly StoredEvent[]>;
+  /** Seq of the newest committed event, 0 when the log is empty. */
+  lastEventSeq(): number;
 }

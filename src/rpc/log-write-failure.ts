@@ -14,6 +14,7 @@ const WRITES: Readonly<Record<string, readonly [string, Describe]>> = {
   'one.vm.deploy': ['VirtualMachineDeploy', (a) => `Error deploying virtual machine ${a[0]}`],
   'one.vm.action': ['VirtualMachineAction', (a) => `Error performing action "${a[0]}" on virtual machine ${a[1]}`],
   'one.vm.migrate': ['VirtualMachineMigrate', (a) => `Error migrating virtual machine ${a[0]}`],
+  'one.vm.schedmessage': ['VirtualMachineSchedMessage', (a) => `Error setting the scheduler message of virtual machine ${a[0]}`],
   'one.host.allocate': ['HostAllocate', () => 'Error allocating a new host'],
   'one.host.delete': ['HostDelete', (a) => `Error deleting host ${a[0]}`],
   'one.host.enable': ['HostEnable', (a) => `Error ${a[1] ? 'enabling' : 'disabling'} host ${a[0]}`],

@@ -8,6 +8,8 @@ import { formatDate } from '../lib/time-format.ts';
 export function formatVmShow(vm: XmlObject, decorate = false): string {
   const id = xmlText(vm, 'ID');
   const deployId = xmlText(vm, 'DEPLOY_ID');
+  // Why the scheduler has not placed a PENDING VM: shown up front, not only among the template attributes.
+  const schedMessage = xmlText(vm, 'TEMPLATE/SCHED_MESSAGE');
   const info = keyValueLines(
     [
       ['ID', id],
@@ -17,6 +19,7 @@ export function formatVmShow(vm: XmlObject, decorate = false): string {
       ['START TIME', formatDate(xmlInt(vm, 'STIME'))],
       ['END TIME', formatDate(xmlInt(vm, 'ETIME'))],
       ['DEPLOY ID', deployId === '' ? '-' : deployId],
+      ...(schedMessage === '' ? [] : [['SCHED MESSAGE', schedMessage] as [string, string]]),
     ],
     15,
   );

@@ -26,4 +26,9 @@ const poll = defineMethod(
   },
 );
 
-export const systemMethods: readonly RpcMethod[] = [version, poll];
+/** Seq of the newest committed event (0: empty log), so that a follower of one.event.poll can start at the present. */
+const tip = defineMethod('one.event.tip', 'RequestManagerEventTip', [], (ctx, caller) =>
+  caller === ONEADMIN ? success(ctx.core.lastEventSeq()) : failure(onlyOneadmin('read the event log position')),
+);
+
+export const systemMethods: readonly RpcMethod[] = [version, poll, tip];

@@ -1,4 +1,5 @@
 import { domainError, ErrorCode } from '../../events/domain-error.ts';
+import { schedMessageProblem } from '../../inputs/sched-message.ts';
 import { VM_ACTIONS, type VmAction, type VmStateFilter } from '../core-port.ts';
 import { vmDocument, vmPoolDocument } from '../documents/vm-document.ts';
 import {
@@ -9,6 +10,7 @@ import {
   noSuch,
   notAuthorized,
   ONEADMIN,
+  onlyOneadmin,
   success,
   type MethodContext,
   type OneResponse,
@@ -67,6 +69,23 @@ const migrate = defineMethod(
   },
 );
 
+/**
+ * The scheduler's one-line reason why a PENDING VM is not placed, shown as
+ * TEMPLATE/SCHED_MESSAGE. oneadmin only (mm_sched logs in as oneadmin).
+ */
+const schedMessage = defineMethod(
+  'one.vm.schedmessage',
+  'RequestManagerSchedMessage',
+  ['int', 'string'],
+  async (ctx, caller, vid, message) => {
+    if (caller !== ONEADMIN) return failure(onlyOneadmin('set the scheduler message of a VM'));
+    if (!ctx.core.vm(vid)) return failure(noSuch('virtual machine', vid));
+    const problem = schedMessageProblem(message);
+    if (problem) return failure(badParameter(problem));
+    return answer(await ctx.core.setVmSchedMessage(caller, vid, message), () => vid);
+  },
+);
+
 /** 1.4 left one.vm.info unauthenticated; here it needs a session, and any user may read any VM (§11.2). */
 const info = defineMethod('one.vm.info', 'RequestManagerInfo', ['int'], (ctx, _caller, vid) => {
   const vm = ctx.core.vm(vid);
@@ -103,4 +122,4 @@ const poolInfo: RpcMethod = {
   },
 };
 
-export const vmMethods: readonly RpcMethod[] = [allocate, deploy, action, migrate, info, poolInfo];
+export const vmMethods: readonly RpcMethod[] = [allocate, deploy, action, migrate, schedMessage, info, poolInfo];

@@ -36,6 +36,13 @@ describe('onevm show', () => {
     const pending = VM_XML.replace('<DEPLOY_ID>one-0</DEPLOY_ID>', '<DEPLOY_ID></DEPLOY_ID>');
     assert.match(formatVmShow(rootOf(parseOneXml(pending), 'VM')), /^DEPLOY ID {6}: -$/m);
   });
+
+  it('shows the scheduler message of a pending VM under DEPLOY ID, and no such line without one', () => {
+    assert.doesNotMatch(text, /SCHED MESSAGE/);
+    const waiting = VM_XML.replace('<TEMPLATE>', '<TEMPLATE><SCHED_MESSAGE>0/2 hosts: 2 lacked MEMORY &amp; &lt;CPU&gt;</SCHED_MESSAGE>');
+    const shown = formatVmShow(rootOf(parseOneXml(waiting), 'VM'));
+    assert.match(shown, /^DEPLOY ID {6}: one-0\nSCHED MESSAGE  : 0\/2 hosts: 2 lacked MEMORY & <CPU>$/m);
+  });
 });
 
 describe('onehost show', () => {

@@ -34,6 +34,8 @@ const matrix: [string, (f: Fixture) => XmlRpcValue[], [number, number, number]][
   ['one.vm.deploy', (f) => [f.vm, f.host], [OK, OK, AUTHZ]],
   ['one.vm.action', (f) => ['hold', f.vm], [OK, OK, AUTHZ]],
   ['one.vm.migrate', (f) => [f.runningVm, f.host, true], [OK, OK, AUTHZ]],
+  // The scheduler's reason: oneadmin only, not even the VM's owner.
+  ['one.vm.schedmessage', (f) => [f.vm, 'no host has room'], [OK, AUTHZ, AUTHZ]],
   ['one.vm.info', (f) => [f.vm], [OK, OK, OK]],
   ['one.vmpool.info', () => [-2], [OK, OK, OK]],
   ['one.vmpool.info', () => [-2, true, 1], [OK, OK, OK]],
@@ -55,6 +57,7 @@ const matrix: [string, (f: Fixture) => XmlRpcValue[], [number, number, number]][
   ['one.userpool.info', () => [], [OK, AUTHZ, AUTHZ]],
   ['one.system.version', () => [], [OK, OK, OK]],
   ['one.event.poll', () => [0, 10, 0], [OK, AUTHZ, AUTHZ]],
+  ['one.event.tip', () => [], [OK, AUTHZ, AUTHZ]],
 ];
 
 let victims = 0;
@@ -126,6 +129,7 @@ describe('1.4 error answers', () => {
     await expectError('one.vm.deploy', [999, 0], ErrorCode.NO_EXISTS, 'The virtual machine 999 does not exists');
     await expectError('one.vm.action', ['shutdown', 999], ErrorCode.NO_EXISTS, 'Virtual machine does not exist');
     await expectError('one.vm.deploy', [h.core.addVm(alice), 999], ErrorCode.NO_EXISTS, 'The host 999 does not exists');
+    await expectError('one.vm.schedmessage', [999, 'x'], ErrorCode.NO_EXISTS, 'The virtual machine 999 does not exists');
     await expectError('one.host.info', [999], ErrorCode.NO_EXISTS, 'The host 999 does not exists');
     await expectError('one.vn.info', [999], ErrorCode.NO_EXISTS, 'The virtual network 999 does not exists');
     await expectError('one.user.info', [999], ErrorCode.NO_EXISTS, 'The user 999 does not exists');
@@ -149,6 +153,9 @@ describe('1.4 error answers', () => {
     await expectError('one.vm.allocate', ['SYNTAX ERROR'], ErrorCode.ALLOCATE, 'Error parsing VM template');
     await expectError('one.vmpool.info', [-2, false, -3], ErrorCode.XML_RPC_API, /Invalid VM state filter/);
     await expectError('one.event.poll', [0, 0, 10], ErrorCode.XML_RPC_API, /maxEvents/);
+    const vm = h.core.addVm(alice);
+    await expectError('one.vm.schedmessage', [vm, 'two\nlines'], ErrorCode.XML_RPC_API, /one line of text: it contains U\+000A at character 4$/);
+    await expectError('one.vm.schedmessage', [vm, 'x'.repeat(1025)], ErrorCode.XML_RPC_API, /1025 characters long, longer than 1024/);
   });
 
   it('successes answer the id, and reach the core with the caller uid', async () => {

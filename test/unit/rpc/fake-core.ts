@@ -108,6 +108,10 @@ export class FakeCore implements CorePort {
     this.commands.push(`migrateVm ${caller} ${vid} ${hid} ${live}`);
     return ok(undefined);
   }
+  async setVmSchedMessage(caller: number, vid: number, message: string): Promise<Result<void>> {
+    this.commands.push(`setVmSchedMessage ${caller} ${vid} ${message}`);
+    return ok(undefined);
+  }
   async allocateHost(caller: number, name: string): Promise<Result<number>> {
     this.commands.push(`allocateHost ${caller} ${name}`);
     return ok(this.addHost(name));
@@ -188,6 +192,10 @@ export class FakeCore implements CorePort {
   }
   users(): readonly UserView[] {
     return [...this.userMap.values()];
+  }
+
+  lastEventSeq(): number {
+    return this.events.length;
   }
 
   async pollEvents(afterSeq: number, max: number, timeoutMs: number): Promise<readonly StoredEvent[]> {

@@ -16,11 +16,11 @@ import type { XmlRpcValue } from '../../../src/rpc/xmlrpc/value.ts';
 import { FakeCore, session } from './fake-core.ts';
 
 const COMMANDS = [
-  'allocateVm', 'deployVm', 'actOnVm', 'migrateVm', 'allocateHost', 'deleteHost', 'enableHost',
+  'allocateVm', 'deployVm', 'actOnVm', 'migrateVm', 'setVmSchedMessage', 'allocateHost', 'deleteHost', 'enableHost',
   'allocateVnet', 'deleteVnet', 'publishVnet', 'allocateUser', 'deleteUser', 'setUserPassword', 'enableUser',
 ] as const;
 
-const READS = ['one.vm.info', 'one.vmpool.info', 'one.host.info', 'one.hostpool.info', 'one.vn.info', 'one.vnpool.info', 'one.user.info', 'one.userpool.info', 'one.system.version', 'one.event.poll'];
+const READS = ['one.vm.info', 'one.vmpool.info', 'one.host.info', 'one.hostpool.info', 'one.vn.info', 'one.vnpool.info', 'one.user.info', 'one.userpool.info', 'one.system.version', 'one.event.poll', 'one.event.tip'];
 
 /** Arguments after the session that get each write method past its checks, to the core. */
 const CALLS: Record<string, XmlRpcValue[]> = {
@@ -28,6 +28,7 @@ const CALLS: Record<string, XmlRpcValue[]> = {
   'one.vm.deploy': [0, 0],
   'one.vm.action': ['hold', 0],
   'one.vm.migrate': [1, 0, false],
+  'one.vm.schedmessage': [0, '0/1 hosts: 1 lacked MEMORY'],
   'one.host.allocate': ['node9', 'im_dummy', 'vmm_dummy', 'tm_dummy'],
   'one.host.delete': [0],
   'one.host.enable': [0, false],
