@@ -1,0 +1,139 @@
+import { compileRank, compileRequirements, type CompiledRank, type CompiledRequirements } from '../../template/expressions/compile.ts';
+import type { AttributeLookup } from '../../template/expressions/requirements.ts';
+import { PLACEMENT_FIELDS, type HostTable } from './host-table.ts';
+import { RankHeap } from './rank-heap.ts';
+
+/**
+ * VMs with the same REQUIREMENTS and RANK text form one class: the texts are
+ * compiled once, REQUIREMENTS is run once per host, and RANK once per
+ * matching host, whatever the number of VMs. The hosts that pass are the
+ * class's candidates, kept in "slots" (only the matches take memory, so a
+ * class pinned to one host costs one slot, not one per host).
+ *
+ * Within a class, VMs asking the same capacity (cpu, mem) share a demand
+ * group: a heap of the candidates that can still hold that demand. Capacity
+ * only shrinks during a pass, so a host that cannot hold a group's demand
+ * leaves that heap for good, and each pop either places a VM or retires a
+ * host: the pass never rescans hosts per VM.
+ */
+export class DemandGroup {
+  readonly heap = new RankHeap();
+  constructor(
+    readonly cpu: number,
+    readonly mem: number,
+  ) {}
+}
+
+export class MatchClass {
+  /** A syntax error in REQUIREMENTS or RANK: every VM of the class is left out with it. */
+  readonly error: string | undefined;
+  /** Whether the texts read a share field that placements change (then a placement re-runs them). */
+  readonly requirementsFollowPlacements: boolean;
+  readonly rankFollowsPlacements: boolean;
+  /** Per slot: host index, still passing REQUIREMENTS, current rank, version of its heap entries. */
+  hostOf = new Int32Array(0);
+  alive = new Uint8Array(0);
+  ranks = new Float64Array(0);
+  versions = new Uint32Array(0);
+  readonly groupList: DemandGroup[] = [];
+  private readonly groups = new Map<string, DemandGroup>();
+  private readonly requirements: CompiledRequirements;
+  private readonly rank: CompiledRank;
+
+  constructor(requirementsText: string, rankText: string, rankSource: 'RANK' | 'DEFAULT_SCHED rank') {
+    const requirements = compileRequirements(requirementsText);
+    const rank = compileRank(rankText);
+    this.requirements = requirements.ok ? requirements.value : () => false;
+    this.rank = rank.ok ? rank.value : () => 0;
+    this.error = !requirements.ok
+      ? `REQUIREMENTS syntax error: ${requirements.error.message}`
+      : !rank.ok
+        ? `${rankSource} syntax error: ${rank.error.message}`
+        : undefined;
+    this.requirementsFollowPlacements = readsPlacementFields(requirementsText);
+    this.rankFollowsPlacements = readsPlacementFields(rankText);
+  }
+
+  /** Runs REQUIREMENTS and RANK over every eligible host; `register` learns each candidate's slot. */
+  evaluate(hosts: HostTable, register: (host: number, slot: number) => void): void {
+    const matched: number[] = [];
+    for (let h = 0; h < hosts.count; h++) {
+      if (hosts.eligible[h] && this.passes(hosts.lookups[h])) matched.push(h);
+    }
+    this.hostOf = Int32Array.from(matched);
+    this.alive = new Uint8Array(matched.length).fill(1);
+    this.ranks = Float64Array.from(matched, (h) => this.rankOf(hosts.lookups[h]));
+    this.versions = new Uint32Array(matched.length);
+    matched.forEach((h, slot) => register(h, slot));
+  }
+
+  /** The demand group for (cpu, mem), built from the current candidates on first use. */
+  group(hosts: HostTable, cpu: number, mem: number): DemandGroup {
+    const key = `${cpu}/${mem}`;
+    let group = this.groups.get(key);
+    if (group) return group;
+    group = new DemandGroup(cpu, mem);
+    for (let slot = 0; slot < this.hostOf.length; slot++) {
+      const h = this.hostOf[slot];
+      if (this.alive[slot] && !hosts.atMaxHost(h) && hosts.fits(h, cpu, mem)) {
+        group.heap.append(this.ranks[slot], h, slot, this.versions[slot]);
+      }
+    }
+    group.heap.heapify();
+    this.groups.set(key, group);
+    this.groupList.push(group);
+    return group;
+  }
+
+  /** After a placement on the host in `slot`: re-run what depends on the share, re-queue if the rank moved. */
+  followPlacement(hosts: HostTable, slot: number): void {
+    if (!this.alive[slot]) return;
+    const h = this.hostOf[slot];
+    const lookup = hosts.lookups[h];
+    if (this.requirementsFollowPlacements && !this.passes(lookup)) {
+      this.alive[slot] = 0;
+      this.versions[slot]++;
+      return;
+    }
+    if (!this.rankFollowsPlacements) return;
+    const rank = this.rankOf(lookup);
+    if (rank === this.ranks[slot]) return;
+    this.ranks[slot] = rank;
+    const version = ++this.versions[slot];
+    if (hosts.atMaxHost(h)) return;
+    for (const group of this.groupList) {
+      if (hosts.fits(h, group.cpu, group.mem)) group.heap.push(rank, h, slot, version);
+    }
+  }
+
+  /** An expression that throws while evaluated counts as "no match" (1.4: an evaluation error is no match). */
+  private passes(lookup: AttributeLookup): boolean {
+    try {
+      return this.requirements(lookup) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The raw integer rank; anything odd (not finite, a throw) ranks 0 as in 1.4. */
+  private rankOf(lookup: AttributeLookup): number {
+    try {
+      const value = Math.trunc(this.rank(lookup));
+      return Number.isFinite(value) ? value || 0 : 0;
+    } catch {
+      return 0;
+    }
+  }
+}
+
+/**
+ * Whether the text names a share field that placements change. Every word is
+ * taken as a possible name (quoted patterns too): a false alarm only costs a
+ * re-evaluation, a miss would let a burst break a REQUIREMENTS.
+ */
+function readsPlacementFields(text: string): boolean {
+  for (const word of text.match(/[A-Za-z][A-Za-z0-9_]*/g) ?? []) {
+    if (PLACEMENT_FIELDS.has(word.toUpperCase())) return true;
+  }
+  return false;
+}

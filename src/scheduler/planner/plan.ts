@@ -1,0 +1,169 @@
+/**
+ * The match-and-rank planner of mm_sched: one pass from (hosts, pending VMs,
+ * limits, default policy) to a placement plan. Pure: no I/O, no clock, no
+ * randomness; the same input always gives the same plan.
+ *
+ * Rules:
+ * - Hosts that are DISABLED or in ERROR are never chosen.
+ * - Expressions read a host's TEMPLATE, then HOST_SHARE, then HOST (2.0), so
+ *   RUNNING_VMS, FREE_CPU, NAME and ID work. A VM without RANK gets the
+ *   default policy's rank (packing, striping, load-aware or a custom text).
+ * - A host can take a VM (cpu = CPU×100, mem = MEMORY×1024 KB, see demandOf)
+ *   when the share test holds, MAX_CPU − CPU_USAGE ≥ cpu and
+ *   (MAX_MEM − HYPERVISOR_MEM reserve) − MEM_USAGE ≥ mem, and so does the
+ *   free-resource test, FREE_CPU ≥ cpu and FREE_MEM ≥ mem. FREE_CPU is taken
+ *   as monitored: 1.4 rounded it up to the next 100 (a bug; the rounding was
+ *   meant only above 90 % of MAX_CPU). We do not round at all, so a VM never
+ *   lands on a host whose monitored free CPU is short of it. The disk demand
+ *   is always 0 in 1.4, so there is no disk test.
+ * - A placement counts against its host at once (usage, USED_* and
+ *   RUNNING_VMS go up, FREE_* go down), so a burst never overcommits, and
+ *   expressions that read those fields are run again for that host. A host
+ *   that stops passing REQUIREMENTS leaves the class; one that starts to pass
+ *   because of this pass's placements waits for the next pass.
+ * - The chosen host has the highest RANK, ties going to the lowest host id.
+ *   1.4 normalised ranks before sorting, which never changes the order; the
+ *   plan keeps the raw integer rank.
+ * - VMs are considered in ascending (failedPasses, id) order: a VM that keeps
+ *   failing goes behind the others, so it cannot eat MAX_VM, MAX_DISPATCH or
+ *   a host's MAX_HOST slot every pass (OpenNebula #7382), and hosts that
+ *   refused its deploy (refusedBy) are skipped for it. The caller keeps
+ *   failedPasses; a rotation follows from it when many VMs keep failing.
+ * - The first MAX_VM VMs in that order are considered; after MAX_DISPATCH
+ *   placements the rest are deferred; a host takes at most MAX_HOST VMs.
+ * - A VM left out gets a one-line reason. `unplaceable` (a syntax error, or
+ *   no host can take it) should become its SCHED_MESSAGE; `deferred` (MAX_VM,
+ *   MAX_DISPATCH, or some host only held back by MAX_HOST) leaves the
+ *   message alone, since a later pass will place it.
+ *
+ * Cost: VMs with the same (REQUIREMENTS, RANK) share compiled expressions,
+ * one REQUIREMENTS run per host and one heap per demand (match-class.ts). A
+ * placement re-runs only the expressions of the one host it changed. So a
+ * pass costs about classes × hosts evaluations plus a few heap operations
+ * per placement, not VMs × hosts.
+ */
+import { HostTable } from './host-table.ts';
+import { MatchClass } from './match-class.ts';
+import { rankOfPolicy } from './policy.ts';
+import { describeTally, HostTallies } from './reasons.ts';
+import type { LeftOut, PendingVm, Placement, Plan, PlannerInput } from './types.ts';
+
+/** The capacity a VM asks (1.4 `get_requirements`): all zero unless CPU is set and MEMORY is above 0. */
+export function demandOf(cpu: number | undefined, memory: number | undefined): { cpu: number; mem: number } {
+  if (cpu === undefined || !Number.isFinite(cpu) || memory === undefined || !Number.isFinite(memory) || memory <= 0) {
+    return { cpu: 0, mem: 0 };
+  }
+  // A negative CPU would give room back to the host; it asks for nothing instead.
+  return { cpu: Math.max(0, Math.trunc(cpu * 100)), mem: Math.trunc(memory) * 1024 };
+}
+
+const isBlank = (text: string | undefined): boolean => text === undefined || text.trim() === '';
+
+/** A VM that found no host; its reason is written once the pass is over (see reasons.ts). */
+interface Failure {
+  readonly at: number;
+  readonly vm: PendingVm;
+  readonly cls: MatchClass;
+  readonly classKey: string;
+  readonly cpu: number;
+  readonly mem: number;
+}
+
+export function planPass(input: PlannerInput): Plan {
+  const { limits } = input;
+  const hosts = new HostTable(input.hosts, limits.hypervisorMem, limits.maxHost);
+  const defaultRank = rankOfPolicy(input.defaultPolicy);
+  const classes = new Map<string, MatchClass>();
+  // For each host, the classes it is a candidate of and its slot there.
+  const hostClasses: MatchClass[][] = Array.from({ length: hosts.count }, () => []);
+  const hostSlots: number[][] = Array.from({ length: hosts.count }, () => []);
+  const slotOf = (cls: MatchClass, h: number): number => {
+    const i = hostClasses[h].indexOf(cls);
+    return i < 0 ? -1 : hostSlots[h][i];
+  };
+
+  const classOf = (vm: PendingVm): { cls: MatchClass; key: string } => {
+    const requirements = isBlank(vm.requirements) ? '' : vm.requirements!;
+    const ownRank = !isBlank(vm.rank);
+    const rank = ownRank ? vm.rank! : defaultRank;
+    const key = `${ownRank ? 'R' : 'D'}\u0000${requirements}\u0000${rank}`;
+    let cls = classes.get(key);
+    if (!cls) {
+      const created = new MatchClass(requirements, rank, ownRank ? 'RANK' : 'DEFAULT_SCHED rank');
+      if (created.error === undefined) {
+        created.evaluate(hosts, (h, slot) => {
+          hostClasses[h].push(created);
+          hostSlots[h].push(slot);
+        });
+      }
+      classes.set(key, created);
+      cls = created;
+    }
+    return { cls, key };
+  };
+
+  /** The best slot of the class for this demand, or -1; hosts that refused the VM are put back afterwards. */
+  const choose = (cls: MatchClass, cpu: number, mem: number, refused: ReadonlySet<number> | undefined): number => {
+    const heap = cls.group(hosts, cpu, mem).heap;
+    const aside: [number, number, number, number][] = [];
+    let chosen = -1;
+    while (heap.size > 0) {
+      const slot = heap.topSlot();
+      const h = heap.topHost();
+      if (!cls.alive[slot] || cls.versions[slot] !== heap.topVersion() || hosts.atMaxHost(h) || !hosts.fits(h, cpu, mem)) {
+        heap.pop(); // stale, or out of this demand's reach for the rest of the pass
+      } else if (refused?.has(hosts.ids[h])) {
+        aside.push([heap.topRank(), h, slot, heap.topVersion()]);
+        heap.pop();
+      } else {
+        chosen = slot;
+        break;
+      }
+    }
+    for (const entry of aside) heap.push(...entry);
+    return chosen;
+  };
+
+  const order = [...input.vms].sort((a, b) => (a.failedPasses ?? 0) - (b.failedPasses ?? 0) || a.id - b.id);
+  const placements: Placement[] = [];
+  const leftOut: (LeftOut | undefined)[] = [];
+  const failures: Failure[] = [];
+  let considered = 0;
+  for (const vm of order) {
+    if (considered >= limits.maxVm) {
+      leftOut.push({ vmId: vm.id, outcome: 'deferred', reason: `MAX_VM (${limits.maxVm}) VMs already considered in this pass` });
+      continue;
+    }
+    considered++;
+    if (placements.length >= limits.maxDispatch) {
+      leftOut.push({ vmId: vm.id, outcome: 'deferred', reason: `MAX_DISPATCH (${limits.maxDispatch}) reached in this pass` });
+      continue;
+    }
+    const { cls, key } = classOf(vm);
+    if (cls.error !== undefined) {
+      leftOut.push({ vmId: vm.id, outcome: 'unplaceable', reason: cls.error });
+      continue;
+    }
+    const { cpu, mem } = demandOf(vm.cpu, vm.memory);
+    const refused = vm.refusedBy && vm.refusedBy.length > 0 ? new Set(vm.refusedBy) : undefined;
+    const slot = choose(cls, cpu, mem, refused);
+    if (slot < 0) {
+      failures.push({ at: leftOut.length, vm, cls, classKey: key, cpu, mem });
+      leftOut.push(undefined);
+      continue;
+    }
+    const h = cls.hostOf[slot];
+    placements.push({ vmId: vm.id, hostId: hosts.ids[h], rank: cls.ranks[slot] });
+    hosts.place(h, cpu, mem);
+    const touched = hostClasses[h];
+    for (let i = 0; i < touched.length; i++) touched[i].followPlacement(hosts, hostSlots[h][i]);
+  }
+
+  const tallies = new HostTallies(hosts, slotOf);
+  for (const f of failures) {
+    const tally = tallies.tally(f.cls, f.classKey, f.cpu, f.mem, f.vm.refusedBy);
+    const outcome = tally.maxHost > 0 ? 'deferred' : 'unplaceable';
+    leftOut[f.at] = { vmId: f.vm.id, outcome, reason: describeTally(tally), tally };
+  }
+  return { placements, leftOut: leftOut as LeftOut[] };
+}
