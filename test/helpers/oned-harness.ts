@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,6 +51,12 @@ ${extra}
 `;
 }
 
+/** The last lines of oned.log, to tell a slow start from a stuck one. */
+function logTail(location: string): string {
+  const log = join(location, 'var', 'oned.log');
+  return existsSync(log) ? `oned.log ends with:\n${readFileSync(log, 'utf8').split('\n').slice(-8).join('\n')}` : 'no oned.log';
+}
+
 /** One running oned: its client, its session, and a stop that waits for the process to exit. */
 export class Oned {
   readonly client: XmlRpcClient;
@@ -80,7 +86,9 @@ export class Oned {
       const child = spawn(join(REPO, 'bin', 'oned'), ['-f', ...(options.args ?? [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += d));
-      const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+      // Generous: a cold start on a loaded 2-core machine (the whole suite, tsx compiling on a
+      // clean clone) has taken over 30 s; a hung start still fails, with oned.log's last lines.
+      const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
       for (;;) {
         if (child.exitCode !== null) {
           if (/already in use/.test(stderr) && attempt < 5) break;
@@ -90,7 +98,7 @@ export class Oned {
         if ((await canConnect(port)) && pidFileHolds(location, child.pid!)) return new Oned(location, port, child, env);
         if (Date.now() > deadline) {
           child.kill('SIGKILL');
-          throw new Error(`oned did not listen on ${port}: ${stderr}`);
+          throw new Error(`oned did not listen on ${port} within ${options.startTimeoutMs ?? 90_000} ms: ${stderr}\n${logTail(location)}`);
         }
         // Short steps: bench/crash measures restart time from here (spawn to first answer).
         await new Promise((r) => setTimeout(r, 20));
