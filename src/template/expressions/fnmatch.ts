@@ -9,7 +9,30 @@
  * most pattern length × text length: no pattern can make it hang.
  */
 export function fnmatch(pattern: string, text: string): boolean {
+  return matchTokens(compile(Array.from(pattern)), text);
+}
+
+/**
+ * fnmatch with the pattern compiled once, to match many texts (one
+ * REQUIREMENTS pattern against every host). Patterns made of literals only
+ * become a plain `===`, and `prefix*` / `*suffix` a startsWith / endsWith.
+ */
+export function compileGlob(pattern: string): (text: string) => boolean {
   const tokens = compile(Array.from(pattern));
+  const literal = tokens.map((t) => (t.kind === 'literal' ? t.char : '')).join('');
+  const stars = tokens.filter((t) => t.kind === 'star').length;
+  const literalsAndStars = tokens.every((t) => t.kind === 'literal' || t.kind === 'star');
+  if (literalsAndStars && stars === 0) return (text) => text === literal;
+  // startsWith compares UTF-16 units, fnmatch whole characters: a lone
+  // surrogate in the pattern could match half of a pair, so no shortcut then.
+  if (literalsAndStars && stars === 1 && !/[\uD800-\uDFFF]/.test(literal)) {
+    if (tokens[tokens.length - 1].kind === 'star') return (text) => text.startsWith(literal);
+    if (tokens[0].kind === 'star') return (text) => text.endsWith(literal);
+  }
+  return (text) => matchTokens(tokens, text);
+}
+
+function matchTokens(tokens: readonly GlobToken[], text: string): boolean {
   const chars = Array.from(text);
   let ti = 0;
   let ci = 0;

@@ -23,12 +23,21 @@ export function parseRank(text: string): Result<RankExpression, ExpressionSyntax
 }
 
 /**
- * The score, truncated to an integer as 1.4 did before normalising. A
- * result that is not a finite number (division by zero) counts as 0.
+ * The reference interpreter: walks the tree for every host. The scheduler
+ * runs compileRank (compile.ts) instead; tests check both agree.
  */
 export function evaluateRank(expr: RankExpression, lookup: AttributeLookup): number {
-  const value = Math.trunc(evaluate(expr, lookup));
-  return Number.isFinite(value) ? value || 0 : 0;
+  return toRankScore(evaluate(expr, lookup));
+}
+
+/**
+ * The score, truncated to an integer as 1.4 did before normalising. A
+ * result that is not a finite number (division by zero) counts as 0, and
+ * so does -0.
+ */
+export function toRankScore(value: number): number {
+  const score = Math.trunc(value);
+  return Number.isFinite(score) ? score || 0 : 0;
 }
 
 /** Parse and evaluate in one step; a parse error is returned, never thrown. */

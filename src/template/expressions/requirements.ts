@@ -7,9 +7,17 @@ import type { ExpressionSyntaxError } from './tokenize.ts';
 /**
  * REQUIREMENTS (spec §6.5): a boolean filter over one host's attributes.
  *
- * Precedence is 1.4's, kept for compatibility: `&`, `|` and `!` share ONE
- * left-associative level, so `a | b & c` means `(a | b) & c` and `!` binds
- * to the comparison or parenthesis right after it. Use parentheses.
+ *   or         := and ('|' and)*
+ *   and        := unary ('&' unary)*
+ *   unary      := '!' unary | '(' or ')' | comparison
+ *   comparison := NAME ('=' | '!=' | '>' | '<' | '>=' | '<=') operand
+ *
+ * So comparisons bind tightest, then `!`, then `&`, then `|`: `a | b & c`
+ * means `a | (b & c)`, and `!a & b` means `(!a) & b`. This is the usual
+ * precedence and deliberately NOT 1.4's, where `&`, `|` and `!` shared one
+ * left-associative level (`a | b & c` was `(a | b) & c`). `>=` and `<=` are
+ * new too; like `!=` they may be written with blanks inside (`> =`).
+ * Numbers compare with all six operators, strings only with `=` and `!=`.
  */
 
 /** Resolves an attribute name (already upper-cased) to its text, if any. */
@@ -20,36 +28,35 @@ export type ComparisonOperand =
   | { readonly type: 'float'; readonly value: number }
   | { readonly type: 'string'; readonly pattern: string };
 
+export type ComparisonOp = '=' | '!=' | '>' | '<' | '>=' | '<=';
+
 export type RequirementsExpression =
   | { readonly kind: 'true' }
-  | { readonly kind: 'compare'; readonly name: string; readonly op: '=' | '!=' | '>' | '<'; readonly operand: ComparisonOperand }
+  /** `name` is upper-cased by the parser. */
+  | { readonly kind: 'compare'; readonly name: string; readonly op: ComparisonOp; readonly operand: ComparisonOperand }
   | { readonly kind: 'not'; readonly expr: RequirementsExpression }
-  /** A left-to-right chain, flat so that long chains cannot overflow the stack. */
-  | {
-      readonly kind: 'chain';
-      readonly first: RequirementsExpression;
-      readonly rest: readonly { readonly op: '&' | '|'; readonly expr: RequirementsExpression }[];
-    };
+  /** `a & b & …` or `a | b | …`, flat (two operands or more) so that long chains cannot overflow the stack. */
+  | { readonly kind: 'and' | 'or'; readonly operands: readonly RequirementsExpression[] };
 
 /** Empty or blank text means "every host" (1.4: empty → true). */
 export function parseRequirements(text: string): Result<RequirementsExpression, ExpressionSyntaxError> {
-  return runParser(text, (cursor) => (cursor.peek().kind === 'end' ? { kind: 'true' } : parseChain(cursor, 0)));
+  return runParser(text, (cursor) => (cursor.peek().kind === 'end' ? { kind: 'true' } : parseOr(cursor, 0)));
 }
 
+/**
+ * The reference interpreter: walks the tree for every host. The scheduler
+ * runs compileRequirements (compile.ts) instead; tests check both agree.
+ */
 export function evaluateRequirements(expr: RequirementsExpression, lookup: AttributeLookup): boolean {
   switch (expr.kind) {
     case 'true':
       return true;
     case 'not':
       return !evaluateRequirements(expr.expr, lookup);
-    case 'chain': {
-      let value = evaluateRequirements(expr.first, lookup);
-      for (const { op, expr: next } of expr.rest) {
-        const right = evaluateRequirements(next, lookup);
-        value = op === '&' ? value && right : value || right;
-      }
-      return value;
-    }
+    case 'and':
+      return expr.operands.every((operand) => evaluateRequirements(operand, lookup));
+    case 'or':
+      return expr.operands.some((operand) => evaluateRequirements(operand, lookup));
     case 'compare':
       return compare(expr, lookup(expr.name.toUpperCase()));
   }
@@ -82,18 +89,29 @@ function compare(expr: Extract<RequirementsExpression, { kind: 'compare' }>, raw
       return actual > operand.value;
     case '<':
       return actual < operand.value;
+    case '>=':
+      return actual >= operand.value;
+    case '<=':
+      return actual <= operand.value;
   }
 }
 
-function parseChain(cursor: TokenCursor, depth: number): RequirementsExpression {
-  const first = parseUnary(cursor, depth);
-  const rest: { op: '&' | '|'; expr: RequirementsExpression }[] = [];
-  while (cursor.isOp('&') || cursor.isOp('|')) {
-    const op = cursor.isOp('&') ? '&' : '|';
+function parseOr(cursor: TokenCursor, depth: number): RequirementsExpression {
+  const operands = [parseAnd(cursor, depth)];
+  while (cursor.isOp('|')) {
     cursor.next();
-    rest.push({ op, expr: parseUnary(cursor, depth) });
+    operands.push(parseAnd(cursor, depth));
   }
-  return rest.length === 0 ? first : { kind: 'chain', first, rest };
+  return operands.length === 1 ? operands[0] : { kind: 'or', operands };
+}
+
+function parseAnd(cursor: TokenCursor, depth: number): RequirementsExpression {
+  const operands = [parseUnary(cursor, depth)];
+  while (cursor.isOp('&')) {
+    cursor.next();
+    operands.push(parseUnary(cursor, depth));
+  }
+  return operands.length === 1 ? operands[0] : { kind: 'and', operands };
 }
 
 function parseUnary(cursor: TokenCursor, depth: number): RequirementsExpression {
@@ -104,7 +122,7 @@ function parseUnary(cursor: TokenCursor, depth: number): RequirementsExpression 
   }
   if (cursor.isOp('(')) {
     cursor.next();
-    const inner = parseChain(cursor, depth + 1);
+    const inner = parseOr(cursor, depth + 1);
     cursor.expectOp(')');
     return inner;
   }
@@ -115,19 +133,30 @@ function parseUnary(cursor: TokenCursor, depth: number): RequirementsExpression 
 }
 
 function parseComparison(cursor: TokenCursor, name: string): RequirementsExpression {
-  let op: '=' | '!=' | '>' | '<';
-  if (cursor.isOp('!') && cursor.isOp('=', 1)) {
-    cursor.next();
-    op = '!=';
-  } else if (cursor.isOp('=')) op = '=';
-  else if (cursor.isOp('>')) op = '>';
-  else if (cursor.isOp('<')) op = '<';
-  else cursor.fail(`expected '=', '!=', '>' or '<' after ${name}`);
-  cursor.next();
+  const op = readComparisonOp(cursor);
+  if (op === undefined) return cursor.fail(`expected '=', '!=', '>', '<', '>=' or '<=' after ${name}`);
   return { kind: 'compare', name: name.toUpperCase(), op, operand: parseOperand(cursor, op) };
 }
 
-function parseOperand(cursor: TokenCursor, op: string): ComparisonOperand {
+/** The lexer has one-character operators only: `!=`, `>=` and `<=` are two tokens. */
+function readComparisonOp(cursor: TokenCursor): ComparisonOp | undefined {
+  for (const first of ['!', '>', '<'] as const) {
+    if (cursor.isOp(first) && cursor.isOp('=', 1)) {
+      cursor.next();
+      cursor.next();
+      return `${first}=`;
+    }
+  }
+  for (const op of ['=', '>', '<'] as const) {
+    if (cursor.isOp(op)) {
+      cursor.next();
+      return op;
+    }
+  }
+  return undefined;
+}
+
+function parseOperand(cursor: TokenCursor, op: ComparisonOp): ComparisonOperand {
   const negative = cursor.isOp('-') && (cursor.peek(1).kind === 'int' || cursor.peek(1).kind === 'float');
   if (negative) cursor.next();
   const t = cursor.peek();
@@ -135,10 +164,12 @@ function parseOperand(cursor: TokenCursor, op: string): ComparisonOperand {
     cursor.next();
     return { type: t.kind, value: negative ? -t.value : t.value };
   }
-  if ((op === '=' || op === '!=') && (t.kind === 'string' || t.kind === 'name')) {
+  const equality = op === '=' || op === '!=';
+  if (t.kind === 'string' || t.kind === 'name') {
+    if (!equality) return cursor.fail(`'${op}' needs a number (strings take only '=' and '!=')`);
     cursor.next();
     // A bare word on the right is a pattern, case kept (`HYPERVISOR = kvm`).
     return { type: 'string', pattern: t.kind === 'string' ? t.value : t.name };
   }
-  return cursor.fail(op === '=' || op === '!=' ? 'expected a number, a string or a word' : 'expected a number');
+  return cursor.fail(equality ? 'expected a number, a string or a word' : 'expected a number');
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { fnmatch } from '../../../src/template/expressions/fnmatch.ts';
+import { compileGlob, fnmatch } from '../../../src/template/expressions/fnmatch.ts';
 
 describe('fnmatch', () => {
   it('matches *, ? and literal text', () => {
@@ -42,6 +42,23 @@ describe('fnmatch', () => {
         assert.equal(fnmatch(p, s), toRegExp(p).test(s));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('compileGlob matches as fnmatch does, its === / startsWith / endsWith shortcuts included', () => {
+    assert.ok(compileGlob('kvm*')('kvm-qemu'));
+    assert.ok(!compileGlob('kvm*')('xkvm'));
+    assert.ok(compileGlob('*.org')('node.example.org'));
+    assert.ok(compileGlob('k\\*m')('k*m'));
+    // A lone surrogate must not match half of a pair, as fnmatch compares whole characters.
+    assert.ok(!compileGlob('\uD83D*')('😀'));
+    assert.ok(!compileGlob('*\uDE00')('😀'));
+    const unit = fc.constantFrom('a', 'b', '*', '?', '[', ']', '!', '-', '\\', 'é', '😀', '\uD83D', '\uDE00');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 6 }), fc.string({ unit, maxLength: 8 }), (p, s) => {
+        assert.equal(compileGlob(p)(s), fnmatch(p, s));
+      }),
+      { numRuns: 3000 },
     );
   });
 

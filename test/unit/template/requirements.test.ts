@@ -77,24 +77,61 @@ describe('REQUIREMENTS (spec §6.5)', () => {
     assert.equal(matches('HYPERVISOR != ""'), true);
   });
 
-  it('keeps 1.4 precedence: & | ! on one left-associative level', () => {
-    // a | b & c is (a | b) & c: true | false & false → false (it would be true with the usual precedence).
-    assert.equal(matches('HYPERVISOR = kvm | ARCH = sparc & FREECPU > 1000'), false);
-    assert.equal(matches('HYPERVISOR = kvm | (ARCH = sparc & FREECPU > 1000)'), true);
-    // ! binds to the comparison right after it.
+  it('compares numbers with >= and <=, also written with a blank inside like ! =', () => {
+    assert.equal(matches('FREECPU >= 350'), true);
+    assert.equal(matches('FREECPU >= 351'), false);
+    assert.equal(matches('FREECPU <= 350'), true);
+    assert.equal(matches('FREECPU <= 349'), false);
+    assert.equal(matches('FREECPU > = 350 & FREECPU < = 350'), true);
+    assert.equal(matches('CPUSPEED >= 1.9 & CPUSPEED <= 1.9'), true);
+    assert.equal(matches('CPUSPEED >= 2'), false);
+    assert.equal(matches('FREECPU >= -1'), true);
+    // Missing attributes as for the other operators: int reads 0, float is false.
+    assert.equal(matches('MISSING >= 0 & MISSING <= 0'), true);
+    assert.equal(matches('MISSING >= 0.0'), false);
+    assert.equal(matches('MISSING <= 1.5'), false);
+  });
+
+  it('binds ! tightest, then &, then | (not 1.4\'s single left-associative level)', () => {
+    // a | b & c is a | (b & c): true | (false & false) → true (1.4 gave false).
+    assert.equal(matches('HYPERVISOR = kvm | ARCH = sparc & FREECPU > 1000'), true);
+    assert.equal(matches('(HYPERVISOR = kvm | ARCH = sparc) & FREECPU > 1000'), false);
+    // a & b | c is (a & b) | c either way.
+    assert.equal(matches('ARCH = sparc & FREECPU > 1000 | HYPERVISOR = kvm'), true);
+    // !a & b is (!a) & b, and ! reaches through parentheses only.
     assert.equal(matches('! HYPERVISOR = xen & ARCH = x86_64'), true);
+    assert.equal(matches('! HYPERVISOR = kvm & ARCH = x86_64'), false);
+    assert.equal(matches('! HYPERVISOR = kvm | ARCH = x86_64'), true);
+    assert.equal(matches('!(HYPERVISOR = kvm | ARCH = sparc)'), false);
+    assert.equal(matches('!(HYPERVISOR = xen | ARCH = sparc)'), true);
     assert.equal(matches('!(HYPERVISOR = kvm & ARCH = sparc)'), true);
     assert.equal(matches('!!HYPERVISOR = kvm'), true);
+    // Nested parentheses.
+    assert.equal(matches('((HYPERVISOR = xen | (ARCH = x86_64 & (FREECPU >= 350))) & !(CPUSPEED < 1.5))'), true);
+    assert.equal(matches('(HYPERVISOR = xen | ARCH = x86_64) & (FREECPU > 350 | (CPUSPEED < 1.5 & !EMPTY = "*"))'), false);
   });
 
   it('returns syntax errors as data, with a column', () => {
-    for (const bad of ['FREECPU >= 3', 'FREECPU > "x"', '= 3', '(HYPERVISOR = kvm', 'A = 1 B = 2', 'A = 1 &', 'A ^ 2', 'A = "open', 'A = 1 @']) {
+    const bads = ['FREECPU => 3', 'FREECPU > "x"', '= 3', '(HYPERVISOR = kvm', 'A = 1 B = 2', 'A = 1 &', 'A | | B = 1', 'A ^ 2', 'A = "open', 'A = 1 @', 'A >= ', 'A <> 1', 'A >== 1'];
+    for (const bad of bads) {
       const r = parseRequirements(bad);
       assert.equal(r.ok, false, bad);
       if (!r.ok) assert.match(r.error.message, /at line 1, column \d+$/);
     }
-    const r = parseRequirements('FREECPU >= 3');
-    assert.ok(!r.ok && r.error.column === 10);
+    const r = parseRequirements('FREECPU => 3');
+    assert.ok(!r.ok && r.error.column === 10, 'points at the = after FREECPU >');
+  });
+
+  it('refuses >, <, >= and <= on strings with a message that says why', () => {
+    for (const op of ['>', '<', '>=', '<=', '> =']) {
+      const r = parseRequirements(`HOSTNAME ${op} "node*"`);
+      assert.ok(!r.ok, op);
+      assert.match(r.error.message, /needs a number \(strings take only '=' and '!='\), found string "node\*" at line 1, column \d+$/);
+    }
+    const r = parseRequirements('FREECPU > 1 &\n  HYPERVISOR <= kvm');
+    assert.ok(!r.ok);
+    assert.equal(r.error.message, "'<=' needs a number (strings take only '=' and '!='), found name kvm at line 2, column 17");
+    assert.deepEqual([r.error.line, r.error.column], [2, 17]);
   });
 
   it('survives deep nesting and long chains without overflowing the stack', () => {
