@@ -1,0 +1,167 @@
+import type { FeedSignal } from './event-feed.ts';
+import { OnedRefusal, type FeedEvent, type HostRecord, type OnedGateway, type PendingVmRecord } from './oned-gateway.ts';
+
+/**
+ * The scheduler actor: it reacts to oned's event feed and runs placement
+ * passes, one at a time. A pass reads the pending VMs and the hosts, asks
+ * the planner for a plan, deploys it, and writes each unplaced VM's reason
+ * (SCHED_MESSAGE) when it changed. Signals that arrive during a pass are
+ * folded into one more pass, so a burst of 1,000 allocations costs a handful
+ * of passes, not 1,000.
+ *
+ * Nothing is remembered between passes that oned does not also know: the
+ * pools are read afresh, and the current SCHED_MESSAGE comes from the VM's
+ * template. A killed and restarted scheduler therefore carries on exactly;
+ * oned refuses to deploy a VM that is no longer PENDING, so a placement is
+ * never made twice.
+ */
+
+export interface PlanInput {
+  readonly hosts: readonly HostRecord[];
+  readonly vms: readonly PendingVmRecord[];
+  /** VMs the previous pass could not place: they must not crowd out the others (MAX_VM). */
+  readonly previouslyUnplaced: ReadonlySet<number>;
+}
+
+export interface Placement {
+  readonly vmId: number;
+  readonly hostId: number;
+  readonly rank: number;
+}
+
+export interface Plan {
+  readonly placements: readonly Placement[];
+  /** VMs that fit nowhere now, with the one-line reason shown as SCHED_MESSAGE. */
+  readonly unplaced: readonly { readonly vmId: number; readonly reason: string }[];
+  /** VMs left for a later pass by MAX_VM, MAX_DISPATCH or MAX_HOST; they get no message. */
+  readonly deferred: number;
+}
+
+export type Planner = (input: PlanInput) => Plan;
+
+export interface SchedLogger {
+  log(module: string, level: 'E' | 'W' | 'I' | 'D', message: string): void;
+}
+
+/** Events after which a VM waits in PENDING: each one asks for a pass at once. */
+const MAKES_PENDING = new Set(['VmAllocated', 'VmReleased', 'VmResumedToPending', 'VmResubmitted']);
+
+/** Deploy calls in flight at once during a dispatch. */
+const DISPATCH_PARALLELISM = 4;
+
+export class SchedulerActor {
+  private running = false;
+  private again = false;
+  /** Some VM was left unplaced: any change to hosts or VMs may make room. */
+  private waiting = false;
+  private unplaced = new Set<number>();
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly oned: OnedGateway,
+    private readonly planner: Planner,
+    private readonly log: SchedLogger,
+  ) {}
+
+  onSignal(signal: FeedSignal): void {
+    if (signal.kind === 'resync') {
+      this.log.log('SCHED', 'I', `Synchronizing with oned (${signal.reason})`);
+      this.request();
+    } else if (signal.events.some((e) => this.isRelevant(e))) {
+      this.request();
+    }
+  }
+
+  /** Asks for a pass: starts one, or folds into the next one if a pass is running. */
+  request(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.idle = this.loop();
+  }
+
+  /** Resolves once no pass is running (for a clean stop). */
+  settled(): Promise<void> {
+    return this.idle;
+  }
+
+  private isRelevant(e: FeedEvent): boolean {
+    if (MAKES_PENDING.has(e.event.type)) return true;
+    return this.waiting && (e.event.type.startsWith('Vm') || e.event.type.startsWith('Host'));
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        try {
+          await this.pass();
+        } catch (error) {
+          // oned went away mid-pass: the feed notices too, and its resync asks for a new pass.
+          this.log.log('SCHED', 'E', `Scheduling pass failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      } while (this.again);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async pass(): Promise<void> {
+    const vms = await this.oned.pendingVms();
+    if (vms.length === 0) {
+      this.waiting = false;
+      this.unplaced.clear();
+      return;
+    }
+    const hosts = await this.oned.hosts();
+    const plan = this.planner({ hosts, vms, previouslyUnplaced: this.unplaced });
+    this.log.log('SCHED', 'D', `Pass: ${vms.length} pending VMs, ${hosts.length} hosts, ${plan.placements.length} placements`);
+
+    const refused = await this.dispatch(plan.placements);
+    await this.explain(plan, vms);
+
+    this.unplaced = new Set(plan.unplaced.map((u) => u.vmId));
+    this.waiting = plan.unplaced.length > 0;
+    // Deferred VMs and refused deploys are planned again at once, against fresh pools.
+    if (plan.deferred > 0 || refused > 0) this.again = true;
+  }
+
+  /** Deploys the plan; returns how many deploys oned refused (they are re-planned, not retried). */
+  private async dispatch(placements: readonly Placement[]): Promise<number> {
+    let next = 0;
+    let refused = 0;
+    const worker = async () => {
+      while (next < placements.length) {
+        const p = placements[next++]!;
+        try {
+          await this.oned.deploy(p.vmId, p.hostId);
+          this.log.log('VM', 'I', `VM ${p.vmId} dispatched to host ${p.hostId} (rank ${p.rank})`);
+        } catch (error) {
+          if (!(error instanceof OnedRefusal)) throw error;
+          refused++;
+          this.log.log('VM', 'W', `Error deploying virtual machine ${p.vmId} to HID: ${p.hostId}. Reason: ${error.message}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(DISPATCH_PARALLELISM, placements.length) }, worker));
+    return refused;
+  }
+
+  /** Writes SCHED_MESSAGE where it changed; oned records only changes, and so do we ask only for those. */
+  private async explain(plan: Plan, vms: readonly PendingVmRecord[]): Promise<void> {
+    const current = new Map(vms.map((vm) => [vm.id, vm.template.SCHED_MESSAGE ?? '']));
+    for (const { vmId, reason } of plan.unplaced) {
+      if (current.get(vmId) === reason) continue;
+      try {
+        await this.oned.setSchedMessage(vmId, reason);
+        this.log.log('VM', 'I', `VM ${vmId} not placed: ${reason}`);
+      } catch (error) {
+        if (!(error instanceof OnedRefusal)) throw error;
+        // The VM left PENDING meanwhile (deleted, held): nothing to explain any more.
+        this.log.log('VM', 'D', `SCHED_MESSAGE of VM ${vmId} not written: ${error.message}`);
+      }
+    }
+  }
+}
