@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,12 @@ export interface HypervisorHosts {
 const execFileP = promisify(execFile);
 const LIBVIRT_DIRS = { etc: '/etc/libvirt', run: '/run/libvirt', lib: '/var/lib/libvirt', cache: '/var/cache/libvirt', log: '/var/log/libvirt' };
 const READY_TIMEOUT_MS = 60_000;
+/**
+ * libvirtd probes QEMU at start (5-7 s under TCG on 2 cores) unless its cache holds the result:
+ * with a cache it answers in about 1.3 s. libvirt checks each entry against the QEMU and libvirtd
+ * binaries and probes again when they changed, so a cache kept across test runs is safe.
+ */
+const CAPS_CACHE = join(tmpdir(), 'one-ts-libvirt-capabilities');
 
 /** Starts `n` hypervisor hosts on 127.0.0.<firstOctet + i>, with sshd on one shared port. */
 export async function startHypervisorHosts(n: number, opts: Pick<SshHostsOptions, 'firstOctet'> = {}): Promise<HypervisorHosts> {
@@ -62,13 +68,20 @@ export async function startHypervisorHosts(n: number, opts: Pick<SshHostsOptions
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < n; i++) {
-      const host = prepareHost(join(root, `host${i}`));
-      hosts.push(host);
-      daemons.push(startLibvirtd(host));
+    const first = opts.firstOctet ?? 2; // the sshd helper's addresses, decided here already
+    for (let i = 0; i < n; i++) hosts.push(prepareHost(join(root, `host${i}`), `127.0.0.${first + i}`));
+    // With no cached QEMU capabilities yet, one daemon probes QEMU alone and the others reuse
+    // its cache: two cold probes at once on 2 cores take longer than one after the other.
+    const batches = existsSync(CAPS_CACHE) ? [hosts] : [hosts.slice(0, 1), hosts.slice(1)];
+    for (const batch of batches) {
+      for (const host of batch) {
+        seedCapabilities(host);
+        daemons.push(startLibvirtd(host));
+      }
+      await Promise.all(batch.map((h) => waitReady(h, daemons[hosts.indexOf(h)])));
+      saveCapabilities(hosts[0]);
     }
-    await Promise.all(hosts.map((h, i) => waitReady(h, daemons[i])));
-    ssh = await startSshHosts(n, { firstOctet: opts.firstOctet, launchPrefix: (i) => ['nsenter', '-t', String(daemons[i].child.pid), '-m', '--'] });
+    ssh = await startSshHosts(n, { firstOctet: first, launchPrefix: (i) => ['nsenter', '-t', String(daemons[i].child.pid), '-m', '--'] });
     ssh.hosts.forEach((h, i) => {
       // Filled in place: the file is already bind-mounted on the namespace's /etc/ssh/ssh_config.
       writeFileSync(join(hosts[i].dir, 'ssh_config'), [
@@ -95,8 +108,25 @@ export async function startHypervisorHosts(n: number, opts: Pick<SshHostsOptions
   };
 }
 
+function seedCapabilities(host: LibvirtHost): void {
+  if (existsSync(CAPS_CACHE)) cpSync(CAPS_CACHE, join(host.dir, 'cache', 'qemu', 'capabilities'), { recursive: true });
+}
+
+/** Publishes a host's probe results as the cache; rename keeps concurrent test files safe. */
+function saveCapabilities(host: LibvirtHost): void {
+  const probed = join(host.dir, 'cache', 'qemu', 'capabilities');
+  if (existsSync(CAPS_CACHE) || !existsSync(probed) || readdirSync(probed).length === 0) return;
+  const staging = mkdtempSync(`${CAPS_CACHE}-`);
+  cpSync(probed, staging, { recursive: true });
+  try {
+    renameSync(staging, CAPS_CACHE);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another test file published it first
+  }
+}
+
 /** The host's private copies of the libvirt dirs, with a config for a root daemon run by a test. */
-function prepareHost(dir: string): LibvirtHost {
+function prepareHost(dir: string, address: string): LibvirtHost {
   mkdirSync(dir, { recursive: true });
   cpSync('/etc/libvirt', join(dir, 'etc'), { recursive: true });
   // A network marked autostart would put a bridge and dnsmasq on the machine, one per host.
@@ -115,6 +145,10 @@ function prepareHost(dir: string): LibvirtHost {
     // Guest console output goes to log/qemu/<name>.log directly; no virtlogd to start and stop.
     stdio_handler: 'file',
     security_driver: 'none',
+    // An incoming migration listens on the host's own address, and the source is told that
+    // address, not the machine's hostname: each host keeps its own ports.
+    migration_address: address,
+    migration_host: address,
   });
   return { dir, uuid, localUri: `qemu+unix:///system?socket=${join(dir, 'run', 'libvirt-sock')}`, sshUri: '' };
 }
