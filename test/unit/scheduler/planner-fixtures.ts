@@ -17,7 +17,7 @@ export const vm = (id: number, options: Omit<PendingVm, 'id'> = {}): PendingVm =
 
 export const noLimits: PlannerLimits = { maxVm: Infinity, maxDispatch: Infinity, maxHost: Infinity, hypervisorMem: 0 };
 
-export function input(hosts: PlannerHost[], vms: PendingVm[], overrides: Partial<Omit<PlannerInput, 'hosts' | 'vms'>> & { limits?: Partial<PlannerLimits> } = {}): PlannerInput {
+export function input(hosts: PlannerHost[], vms: PendingVm[], overrides: { limits?: Partial<PlannerLimits>; defaultPolicy?: PlannerInput['defaultPolicy'] } = {}): PlannerInput {
   return {
     hosts,
     vms,

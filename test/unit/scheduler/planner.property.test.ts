@@ -54,7 +54,7 @@ const vmsArb = (hostIds: number[]): fc.Arbitrary<PendingVm[]> =>
     ),
   );
 
-const policyArb: fc.Arbitrary<DefaultPolicy> = fc.constantFrom('packing', 'striping', 'load-aware', { custom: 'CPUSPEED - RUNNING_VMS' });
+const policyArb: fc.Arbitrary<DefaultPolicy> = fc.constantFrom<DefaultPolicy>('packing', 'striping', 'load-aware', { custom: 'CPUSPEED - RUNNING_VMS' });
 
 const inputArb: fc.Arbitrary<PlannerInput> = hostsArb.chain((hosts) =>
   fc
