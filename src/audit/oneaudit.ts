@@ -18,6 +18,7 @@ import { vmDecider } from '../machines/vm/vm-decider.ts';
 import type { VmState } from '../machines/vm/vm-types.ts';
 import { XmlRpcClient } from '../rpc/client.ts';
 import { readCredentials, sessionOf } from '../rpc/one-auth.ts';
+import { escapeXml } from '../template/escape-xml.ts';
 import { ChainChecker, type ChainCheck } from './chain-check.ts';
 
 const PAGE = 10_000;
@@ -68,6 +69,9 @@ async function replay(client: XmlRpcClient, session: string): Promise<{ problems
     for (const [name, value] of Object.entries(expected)) {
       if (value !== undefined && tag(xml, name) !== String(value)) problems.push(`VM ${vm.id}: ${name} is ${tag(xml, name)} in oned, ${value} in the log`);
     }
+    // The scheduler's message is part of the fold too (VmSchedMessageSet, dropped on leaving PENDING).
+    const shownMessage = tag(xml, 'SCHED_MESSAGE') ?? '';
+    if (shownMessage !== escapeXml(vm.schedMessage ?? '')) problems.push(`VM ${vm.id}: SCHED_MESSAGE in oned differs from the log`);
   }
   for (const host of hosts.values()) {
     if (host.deleted) continue;

@@ -55,6 +55,8 @@ const TABLE: readonly { method: string; expect: ReturnType<typeof rule>; params:
   { method: 'one.vm.allocate', expect: anyone, params: () => ['NAME = t\nMEMORY = 16'] },
   { method: 'one.vm.deploy', expect: ownerOnly, params: async (fx) => [await ownerVm(fx), fx.hosts[0]] },
   { method: 'one.vm.action', expect: ownerOnly, params: async (fx) => ['hold', await ownerVm(fx)] },
+  // The scheduler's reason for a pending VM: oneadmin only, not even the VM's owner.
+  { method: 'one.vm.schedmessage', expect: adminOnly, params: async (fx) => [await ownerVm(fx), '0/2 hosts: 2 lacked MEMORY'] },
   { method: 'one.vm.migrate', expect: ownerOnly, params: async (fx) => [await runningOwnerVm(fx), fx.hosts[1], true] },
   { method: 'one.vm.info', expect: anyone, params: async (fx) => [await ownerVm(fx)] },
   { method: 'one.vmpool.info', expect: anyone, params: () => [-2] },
@@ -81,6 +83,7 @@ const TABLE: readonly { method: string; expect: ReturnType<typeof rule>; params:
   { method: 'one.userpool.info', expect: adminOnly, params: () => [] },
   { method: 'one.system.version', expect: anyone, params: () => [] },
   { method: 'one.event.poll', expect: adminOnly, params: () => [0, 1, 0] },
+  { method: 'one.event.tip', expect: adminOnly, params: () => [] },
 ];
 
 function expected(row: (typeof TABLE)[number], role: Role): number {

@@ -27,7 +27,7 @@ const REAL_METHODS = [...methodTable.keys()];
 // Reads that answer at once; one.event.poll can wait up to 60 s, so it only ever gets bad sessions.
 const READS = new Set([
   'one.vm.info', 'one.vmpool.info', 'one.host.info', 'one.hostpool.info', 'one.vn.info',
-  'one.vnpool.info', 'one.user.info', 'one.userpool.info', 'one.system.version',
+  'one.vnpool.info', 'one.user.info', 'one.userpool.info', 'one.system.version', 'one.event.tip',
 ]);
 const DOMAIN_CODES = new Set([0x100, 0x200, 0x400, 0x800, 0x1000, 0x4000]);
 const MAX_HUGE = 1024 * 1024;

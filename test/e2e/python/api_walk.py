@@ -291,6 +291,11 @@ wait_vm(v4, 3, 3)
 action("resubmit", v4)
 vm = wait_vm(v4, 1)
 check("resubmit of a RUNNING VM makes it PENDING again", vm.findtext("STATE") == "1", ET.tostring(vm))
+check("one.vm.schedmessage answers the vid", ok_value("one.vm.schedmessage", "one.vm.schedmessage", ADMIN, v4, "0/2 hosts: 2 lacked <MEMORY>") == v4)
+check("SCHED_MESSAGE in one.vm.info", xml_of("v4 info", "one.vm.info", ADMIN, v4).findtext("TEMPLATE/SCHED_MESSAGE") == "0/2 hosts: 2 lacked <MEMORY>")
+fails("one.vm.schedmessage of a missing VM", NO_EXISTS, "one.vm.schedmessage", ADMIN, 999, "x")
+fails("one.vm.schedmessage with a line break", XML_RPC_API, "one.vm.schedmessage", ADMIN, v4, "a\nb")
+fails("one.vm.schedmessage of a DONE VM", ACTION, "one.vm.schedmessage", ADMIN, v3, "x")
 fails("one.vm.allocate of a broken template", XML_RPC_API, "one.vm.allocate", ADMIN, "NAME = [")
 
 # --- users ----------------------------------------------------------------
@@ -317,6 +322,8 @@ fails("alice may not act on oneadmin's VM", AUTHORIZATION, "one.vm.action", ALIC
 fails("alice may not list users", AUTHORIZATION, "one.userpool.info", ALICE)
 fails("alice may not add hosts", AUTHORIZATION, "one.host.allocate", ALICE, "hx", "im_dummy", "vmm_dummy", "tm_dummy")
 fails("alice may not poll events", AUTHORIZATION, "one.event.poll", ALICE, 0, 1, 0)
+fails("alice may not read the event tip", AUTHORIZATION, "one.event.tip", ALICE)
+fails("alice may not set the scheduler message of her own VM", AUTHORIZATION, "one.vm.schedmessage", ALICE, av, "x")
 ok_value("one.user.passwd by alice", "one.user.passwd", ALICE, uid, sha1("land"))
 fails("old password no longer authenticates", AUTHENTICATION, "one.vm.info", ALICE, av)
 ALICE = "alice:" + sha1("land")
@@ -348,6 +355,9 @@ check("events carry seq, stream, version, event.type, ts, meta, hash",
       events[:1])
 check("event seqs are consecutive", [e["seq"] for e in events] == list(range(1, 51)), [e["seq"] for e in events])
 fails("one.event.poll with maxEvents 0", XML_RPC_API, "one.event.poll", ADMIN, 0, 0, 0)
+tip = ok_value("one.event.tip", "one.event.tip", ADMIN)
+newest = json.loads(ok_value("one.event.poll from tip - 1", "one.event.poll", ADMIN, tip - 1, 10, 0))
+check("one.event.tip is the seq of the newest event", [e["seq"] for e in newest][:1] == [tip], (tip, newest[:1]))
 
 # --- inputs stay data: characters XML forbids, capacity, host names, networks
 # Characters outside XML 1.0's Char production. xmlrpc.client sends them raw
