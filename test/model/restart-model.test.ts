@@ -98,6 +98,13 @@ const act = (vm: number, action: (typeof ACTIONS)[number]): Cmd =>
     if (vid !== undefined) await r.core.actOnVm(0, vid, action);
   });
 
+/** The scheduler's reason for a pending VM: state that snapshots and replay must keep (refused unless PENDING). */
+const schedMessage = (vm: number, text: string): Cmd =>
+  api(`schedMessage(${vm}, ${JSON.stringify(text)})`, async (m, r) => {
+    const vid = pick([...m.acknowledged.vm], vm);
+    if (vid !== undefined) await r.core.setVmSchedMessage(0, vid, text);
+  });
+
 const enableHost = (host: number, enable: boolean): Cmd =>
   api(`enableHost(${host}, ${enable})`, async (m, r) => {
     const hid = pick([...m.acknowledged.host], host);
@@ -163,6 +170,7 @@ const commands = [
   fc.tuple(fc.nat(), fc.nat()).map(([v, h]) => deploy(v, h)),
   fc.tuple(fc.nat(), fc.constantFrom(...ACTIONS)).map(([v, a]) => act(v, a)),
   fc.tuple(fc.nat(), fc.boolean()).map(([h, e]) => enableHost(h, e)),
+  fc.tuple(fc.nat(), fc.constantFrom('', 'no host', '0/1 hosts: 1 lacked MEMORY')).map(([v, t]) => schedMessage(v, t)),
   fc.nat().map(deleteHost),
   fc.nat().map(setPassword),
   fc.tuple(fc.nat(), fc.boolean()).map(([w, s]) => reply(w, s)),
