@@ -149,12 +149,17 @@ function prepareHost(dir: string, address: string): LibvirtHost {
     // address, not the machine's hostname: each host keeps its own ports.
     migration_address: address,
     migration_host: address,
+    // No cgroups: the hosts share the machine's cgroup tree, where both daemons would name a
+    // guest's group machine/qemu-<id>-<name>.libvirt-qemu. A migrated guest (id 1 on each host)
+    // then lands in its source's group, and groups of SIGKILLed guests stay behind.
+    cgroup_controllers: [],
   });
   return { dir, uuid, localUri: `qemu+unix:///system?socket=${join(dir, 'run', 'libvirt-sock')}`, sshUri: '' };
 }
 
-function appendConf(path: string, settings: Record<string, string>): void {
-  const lines = Object.entries(settings).map(([k, v]) => `${k} = "${v}"`);
+function appendConf(path: string, settings: Record<string, string | string[]>): void {
+  const value = (v: string | string[]) => (Array.isArray(v) ? `[ ${v.map((x) => `"${x}"`).join(', ')} ]` : `"${v}"`);
+  const lines = Object.entries(settings).map(([k, v]) => `${k} = ${value(v)}`);
   writeFileSync(path, `${readFileSync(path, 'utf8')}\n# one-ts test host\n${lines.join('\n')}\n`);
 }
 
