@@ -1,4 +1,5 @@
 import { KVM_DOMAIN_TYPES, type KvmDomainType } from '../../config/vmm-defaults.ts';
+import type { VectorAttribute } from '../../template/template.ts';
 import { escapeXml } from '../../template/escape-xml.ts';
 import { generate, MESSAGES, refuse, type DeploymentInput, type DeploymentResult } from './deployment-input.ts';
 import { checked, contextVector, imagesDir, rawSections, isYes, RULES, sub, TemplateWithDefaults, XML_TEXT } from './deployment-values.ts';
@@ -110,7 +111,7 @@ function devices(t: TemplateWithDefaults, images: string, warn: (text: string) =
   return lines;
 }
 
-function networkInterface(where: string, nic: Parameters<typeof sub>[0]): string[] {
+function networkInterface(where: string, nic: VectorAttribute): string[] {
   const bridge = checked(where, 'BRIDGE', sub(nic, 'BRIDGE'), RULES.interfaceName);
   const mac = checked(where, 'MAC', sub(nic, 'MAC'), RULES.mac);
   const target = checked(where, 'TARGET', sub(nic, 'TARGET'), RULES.interfaceName);

@@ -1,3 +1,4 @@
+import type { VectorAttribute } from '../../template/template.ts';
 import { readLeadingFloat } from '../../template/numeric-read.ts';
 import { generate, MESSAGES, refuse, type DeploymentInput, type DeploymentResult } from './deployment-input.ts';
 import { checked, contextVector, imagesDir, rawSections, isYes, RULES, sub, TemplateWithDefaults, XEN_ITEM_TEXT, XEN_TEXT, type Rule } from './deployment-values.ts';
@@ -96,7 +97,7 @@ function disks(t: TemplateWithDefaults, images: string, warn: (text: string) => 
   return items;
 }
 
-function vif(where: string, nic: Parameters<typeof sub>[0]): string {
+function vif(where: string, nic: VectorAttribute): string {
   const mac = checked(where, 'MAC', sub(nic, 'MAC'), RULES.mac);
   const bridge = checked(where, 'BRIDGE', sub(nic, 'BRIDGE'), RULES.interfaceName);
   return [mac && `mac=${mac}`, bridge && `bridge=${bridge}`].filter(Boolean).join(',');
