@@ -31,9 +31,9 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function daemon(layout: Layout, program: string, args: string[], logName: string): number {
+function daemon(layout: Layout, program: string, args: string[], logName: string, env: NodeJS.ProcessEnv = {}): number {
   const out = openSync(join(layout.log, logName), 'a');
-  const child = spawn(join(layout.bin, program), args, { detached: true, stdio: ['ignore', out, out], env: process.env });
+  const child = spawn(join(layout.bin, program), args, { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...env } });
   child.unref();
   return child.pid!;
 }
@@ -65,9 +65,12 @@ async function start(layout: Layout, rebuild: boolean): Promise<void> {
   }
   const scheduler = join(layout.bin, 'mm_sched');
   if (existsSync(scheduler)) {
-    const spid = daemon(layout, 'mm_sched', ['-p', String(port)], 'sched.out');
+    // mm_sched finds oned where it listens; a wildcard address is reached on loopback.
+    const host = ['0.0.0.0', '::', ''].includes(listenAddress) ? '127.0.0.1' : listenAddress;
+    const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}/RPC2`;
+    const spid = daemon(layout, 'mm_sched', ['-p', String(port)], 'sched.out', { ONE_XMLRPC: endpoint });
     writeFilePid(join(layout.run, 'sched.pid'), spid);
-    console.log('oned and scheduler started');
+    console.log(`oned started (pid ${pid}, port ${port}) and scheduler started (pid ${spid})`);
   } else {
     console.log(`oned started (pid ${pid}, port ${port})`);
   }

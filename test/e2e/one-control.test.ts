@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { XmlRpcClient } from '../../src/rpc/client.ts';
 import { sessionOf } from '../../src/rpc/one-auth.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { isAlive } from '../../src/main/lock-file.ts';
 import { dummyConf, makeLocation, REPO } from '../helpers/oned-harness.ts';
 
 function one(location: string, command: string, env: NodeJS.ProcessEnv = {}) {
@@ -32,9 +33,11 @@ describe('one start|stop|status (spec §11.7)', () => {
     locations.push(location);
     const started = one(location, 'start');
     assert.equal(started.code, 0, started.err);
-    assert.match(started.out, /oned started/);
+    assert.match(started.out, /oned started \(pid \d+, port \d+\) and scheduler started \(pid \d+\)/);
     const pid = Number(readFileSync(join(location, 'var', 'oned.pid'), 'utf8'));
     assert.ok(pid > 0);
+    const schedPid = Number(readFileSync(join(location, 'var', 'sched.pid'), 'utf8'));
+    assert.ok(isAlive(schedPid), 'mm_sched runs');
 
     const client = new XmlRpcClient(`http://127.0.0.1:${port}/RPC2`);
     const [ok, version] = (await client.call('one.system.version', [sessionOf({ user: 'oneadmin', password: 'secret' })])) as [boolean, string];
@@ -43,6 +46,7 @@ describe('one start|stop|status (spec §11.7)', () => {
     client.close();
 
     assert.match(one(location, 'status').out, new RegExp(`oned is running \\(pid ${pid}\\)`));
+    assert.match(one(location, 'status').out, new RegExp(`mm_sched is running \\(pid ${schedPid}\\)`));
     const again = one(location, 'start');
     assert.notEqual(again.code, 0);
     assert.match(again.err, /already running/);
@@ -58,12 +62,15 @@ describe('one start|stop|status (spec §11.7)', () => {
 
     const stopped = one(location, 'stop');
     assert.equal(stopped.code, 0, stopped.err);
-    assert.match(stopped.out, /oned stopped/);
+    assert.match(stopped.out, /oned and scheduler stopped/);
+    assert.equal(isAlive(schedPid), false, 'mm_sched stopped');
+    assert.equal(existsSync(join(location, 'var', 'sched.pid')), false);
     assert.equal(existsSync(join(location, 'var', 'oned.pid')), false);
     assert.equal(existsSync(join(location, 'var', '.lock')), false);
     const status = one(location, 'status');
     assert.equal(status.code, 1);
     assert.match(status.out, /oned is not running/);
+    assert.match(status.out, /mm_sched is not running/);
     assert.match(readFileSync(join(location, 'var', 'oned.log'), 'utf8'), /\[ONE\]\[I\]: All modules finalized, exiting\./);
   });
 

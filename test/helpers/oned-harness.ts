@@ -16,7 +16,9 @@ export interface OnedOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Reuse an existing ONE_LOCATION (to restart on the same var dir). */
   readonly location?: string;
-  /** How long oned may take to listen (default 30 s); the crash cycles allow more on a loaded machine. */
+  /** Listen on this port (a restart that clients such as mm_sched must find again); default a free one. */
+  readonly port?: number;
+  /** How long oned may take to listen (default 90 s). */
   readonly startTimeoutMs?: number;
   /** Extra oned arguments after `-f` (e.g. `--rebuild`). */
   readonly args?: readonly string[];
@@ -80,7 +82,7 @@ export class Oned {
     // Another process may take the chosen port between the check and oned's bind: then oned
     // says so and stops, and it is started again on another port.
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+      const port = attempt === 1 && options.port !== undefined ? options.port : await freePort();
       const conf = readFileSync(join(location, 'etc', 'oned.conf'), 'utf8').replace(/^PORT = \d+$/m, `PORT = ${port}`);
       writeFileSync(join(location, 'etc', 'oned.conf'), conf);
       const child = spawn(join(REPO, 'bin', 'oned'), ['-f', ...(options.args ?? [])], { env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,5 +1,7 @@
+import type { Placement, Plan } from '../planner/index.ts';
 import type { FeedSignal } from './event-feed.ts';
-import { OnedRefusal, type FeedEvent, type HostRecord, type OnedGateway, type PendingVmRecord } from './oned-gateway.ts';
+import { OnedRefusal, type FeedEvent, type OnedGateway, type PendingVmRecord } from './oned-gateway.ts';
+import { pendingVm, type BoundPlanner, type VmHistory } from './plan-adapter.ts';
 
 /**
  * The scheduler actor: it reacts to oned's event feed and runs placement
@@ -16,29 +18,6 @@ import { OnedRefusal, type FeedEvent, type HostRecord, type OnedGateway, type Pe
  * never made twice.
  */
 
-export interface PlanInput {
-  readonly hosts: readonly HostRecord[];
-  readonly vms: readonly PendingVmRecord[];
-  /** VMs the previous pass could not place: they must not crowd out the others (MAX_VM). */
-  readonly previouslyUnplaced: ReadonlySet<number>;
-}
-
-export interface Placement {
-  readonly vmId: number;
-  readonly hostId: number;
-  readonly rank: number;
-}
-
-export interface Plan {
-  readonly placements: readonly Placement[];
-  /** VMs that fit nowhere now, with the one-line reason shown as SCHED_MESSAGE. */
-  readonly unplaced: readonly { readonly vmId: number; readonly reason: string }[];
-  /** VMs left for a later pass by MAX_VM, MAX_DISPATCH or MAX_HOST; they get no message. */
-  readonly deferred: number;
-}
-
-export type Planner = (input: PlanInput) => Plan;
-
 export interface SchedLogger {
   log(module: string, level: 'E' | 'W' | 'I' | 'D', message: string): void;
 }
@@ -54,12 +33,13 @@ export class SchedulerActor {
   private again = false;
   /** Some VM was left unplaced: any change to hosts or VMs may make room. */
   private waiting = false;
-  private unplaced = new Set<number>();
+  /** Per pending VM: failed passes in a row and hosts that refused it, so failing VMs go last. */
+  private history = new Map<number, VmHistory>();
   private idle: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly oned: OnedGateway,
-    private readonly planner: Planner,
+    private readonly planner: BoundPlanner,
     private readonly log: SchedLogger,
   ) {}
 
@@ -112,26 +92,40 @@ export class SchedulerActor {
     const vms = await this.oned.pendingVms();
     if (vms.length === 0) {
       this.waiting = false;
-      this.unplaced.clear();
+      this.history.clear();
       return;
     }
     const hosts = await this.oned.hosts();
-    const plan = this.planner({ hosts, vms, previouslyUnplaced: this.unplaced });
+    const plan = this.planner(hosts, vms.map((vm) => pendingVm(vm, this.history.get(vm.id))));
     this.log.log('SCHED', 'D', `Pass: ${vms.length} pending VMs, ${hosts.length} hosts, ${plan.placements.length} placements`);
 
     const refused = await this.dispatch(plan.placements);
     await this.explain(plan, vms);
+    this.remember(plan, refused);
 
-    this.unplaced = new Set(plan.unplaced.map((u) => u.vmId));
-    this.waiting = plan.unplaced.length > 0;
+    const unplaceable = plan.leftOut.filter((l) => l.outcome === 'unplaceable').length;
+    this.waiting = unplaceable > 0;
     // Deferred VMs and refused deploys are planned again at once, against fresh pools.
-    if (plan.deferred > 0 || refused > 0) this.again = true;
+    if (plan.leftOut.length > unplaceable || refused.length > 0) this.again = true;
   }
 
-  /** Deploys the plan; returns how many deploys oned refused (they are re-planned, not retried). */
-  private async dispatch(placements: readonly Placement[]): Promise<number> {
+  /** Failing VMs count their passes (they go behind the others next time); placed ones are forgotten. */
+  private remember(plan: Plan, refused: readonly Placement[]): void {
+    const next = new Map<number, VmHistory>();
+    const failed = (vmId: number, refusedBy: readonly number[]) =>
+      next.set(vmId, { failedPasses: (this.history.get(vmId)?.failedPasses ?? 0) + 1, refusedBy });
+    for (const l of plan.leftOut) {
+      if (l.outcome === 'unplaceable') failed(l.vmId, []);
+      else if (this.history.has(l.vmId)) next.set(l.vmId, this.history.get(l.vmId)!);
+    }
+    for (const r of refused) failed(r.vmId, [r.hostId]);
+    this.history = next;
+  }
+
+  /** Deploys the plan; returns the deploys oned refused (they are re-planned, not retried). */
+  private async dispatch(placements: readonly Placement[]): Promise<Placement[]> {
     let next = 0;
-    let refused = 0;
+    const refused: Placement[] = [];
     const worker = async () => {
       while (next < placements.length) {
         const p = placements[next++]!;
@@ -140,7 +134,7 @@ export class SchedulerActor {
           this.log.log('VM', 'I', `VM ${p.vmId} dispatched to host ${p.hostId} (rank ${p.rank})`);
         } catch (error) {
           if (!(error instanceof OnedRefusal)) throw error;
-          refused++;
+          refused.push(p);
           this.log.log('VM', 'W', `Error deploying virtual machine ${p.vmId} to HID: ${p.hostId}. Reason: ${error.message}`);
         }
       }
@@ -152,8 +146,8 @@ export class SchedulerActor {
   /** Writes SCHED_MESSAGE where it changed; oned records only changes, and so do we ask only for those. */
   private async explain(plan: Plan, vms: readonly PendingVmRecord[]): Promise<void> {
     const current = new Map(vms.map((vm) => [vm.id, vm.template.SCHED_MESSAGE ?? '']));
-    for (const { vmId, reason } of plan.unplaced) {
-      if (current.get(vmId) === reason) continue;
+    for (const { vmId, reason, outcome } of plan.leftOut) {
+      if (outcome !== 'unplaceable' || current.get(vmId) === reason) continue;
       try {
         await this.oned.setSchedMessage(vmId, reason);
         this.log.log('VM', 'I', `VM ${vmId} not placed: ${reason}`);
