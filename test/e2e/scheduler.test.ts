@@ -82,7 +82,10 @@ describe('mm_sched against oned', () => {
       assert.match(vm.hostName ?? '', hosts, `VM ${id} ran on ${vm.hostName}`);
     }
     for (const id of tooBig) {
-      const vm = await waitFor(`SCHED_MESSAGE of VM ${id}`, async () => (await vmInfo(one, id)).schedMessage && vmInfo(one, id));
+      const vm = await waitFor(`SCHED_MESSAGE of VM ${id}`, async () => {
+        const seen = await vmInfo(one, id);
+        return seen.schedMessage ? seen : undefined;
+      });
       assert.equal(vm.state, '1');
       assert.equal(vm.schedMessage, '0/5 hosts: 5 lacked MEMORY');
     }
