@@ -60,9 +60,22 @@ export async function startHypervisorHosts(n: number, opts: Pick<SshHostsOptions
   const daemons: Daemon[] = [];
   let ssh: SshHosts | undefined;
   const qemuPids = (i: number) => pidsIn(join(hosts[i].dir, 'run', 'qemu')).filter((pid) => cmdline(pid).startsWith('/usr/bin/qemu-system'));
-  const stop = async () => {
-    // qemu first: libvirtd leaves its guests running when it stops, by design.
+  const killQemus = () => {
     for (let i = 0; i < hosts.length; i++) for (const pid of qemuPids(i)) killIf(pid, 'qemu-system');
+  };
+  // If the test process ends without stop() (a timeout, an uncaught error), no guest or daemon
+  // may outlive it: spawned children are not killed with their parent.
+  const onExit = () => {
+    killQemus();
+    for (const d of daemons) if (d.child.pid && d.child.exitCode === null) killIf(d.child.pid, 'libvirtd');
+    for (let i = 0; i < hosts.length; i++) { const pid = ssh?.pid(i); if (pid) killIf(pid, 'sshd'); }
+    rmSync(root, { recursive: true, force: true });
+    if (ssh) rmSync(ssh.dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+  const stop = async () => {
+    process.removeListener('exit', onExit);
+    killQemus(); // first: libvirtd leaves its guests running when it stops, by design
     await Promise.all(daemons.map((d) => stopChild(d.child)));
     await ssh?.stop();
     rmSync(root, { recursive: true, force: true });
