@@ -81,7 +81,7 @@ export async function startHypervisorHosts(n: number, opts: Pick<SshHostsOptions
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    const first = opts.firstOctet ?? 2; // the sshd helper's addresses, decided here already
+    const first = opts.firstOctet ?? 2; // the sshd helper's default; libvirtd needs the addresses first
     for (let i = 0; i < n; i++) hosts.push(prepareHost(join(root, `host${i}`), `127.0.0.${first + i}`));
     // With no cached QEMU capabilities yet, one daemon probes QEMU alone and the others reuse
     // its cache: two cold probes at once on 2 cores take longer than one after the other.
@@ -194,7 +194,7 @@ function startLibvirtd(host: LibvirtHost): Daemon {
   return { child, stderr: () => stderr };
 }
 
-/** libvirtd answers once it has probed QEMU's capabilities (about 4 s on 2 idle cores). */
+/** libvirtd answers once it knows QEMU's capabilities (see CAPS_CACHE for how long that takes). */
 async function waitReady(host: LibvirtHost, { child, stderr }: Daemon): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const log = () => `${stderr()}${readIf(join(host.dir, 'libvirtd.log'))}`;
