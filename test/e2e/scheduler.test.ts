@@ -109,4 +109,61 @@ describe('mm_sched against oned', () => {
     const messages = (await allEvents(one)).filter((e) => e.event.type === 'VmSchedMessageSet');
     assert.equal(messages.length, tooBig.length + 2);
   });
+
+  it('loses and repeats nothing when mm_sched is killed mid-burst and started again', async () => {
+    const one = await startWithHosts(5);
+    track(one);
+    // One VM per pass, so that the kill lands between deploys of the burst.
+    const slow = 'MAX_DISPATCH = 1\nMAX_HOST = 100\nSCHED_INTERVAL = 5\n';
+    let sched = await Scheduler.start(one, { conf: slow });
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i++) ids.push(await allocate(one, `NAME=k${i}\nCPU=0.1\nMEMORY=64`));
+    await waitFor('some VMs deployed', async () => (await allEvents(one)).filter((e) => e.event.type === 'VmDeployed').length >= 5);
+    await sched.kill();
+    const deployedAtKill = (await allEvents(one)).filter((e) => e.event.type === 'VmDeployed').length;
+    assert.ok(deployedAtKill < ids.length, 'the kill came before the end of the burst');
+
+    sched = await Scheduler.start(one, { conf: SCHED_CONF });
+    trackSched(sched);
+    for (const id of ids) await waitFor(`VM ${id} RUNNING`, async () => (await vmInfo(one, id)).lcm === RUNNING, 60_000);
+    const deployed = (await allEvents(one)).filter((e) => e.event.type === 'VmDeployed').map((e) => e.stream);
+    assert.equal(deployed.length, ids.length, 'each VM deployed exactly once');
+    assert.equal(new Set(deployed).size, ids.length);
+  });
+
+  it('carries on after oned restarts under it', async () => {
+    let one = await startWithHosts(2);
+    const sched = await Scheduler.start(one, { conf: SCHED_CONF });
+    trackSched(sched);
+    const first = await allocate(one, 'NAME=before\nCPU=0.1\nMEMORY=64');
+    await waitFor('the first VM RUNNING', async () => (await vmInfo(one, first)).lcm === RUNNING, 30_000);
+
+    await one.stop();
+    one = await Oned.start({ location: one.location, port: one.port, env: HOST_ENV });
+    track(one);
+    assert.equal(one.port, Number(new URL(sched.endpoint).port), 'oned came back on the port mm_sched knows');
+    await waitFor('mm_sched to resynchronise', () => sched.log().split('Synchronizing with oned').length - 1 >= 2, 60_000);
+    const second = await allocate(one, 'NAME=after\nCPU=0.1\nMEMORY=64');
+    await waitFor('the VM allocated after the restart RUNNING', async () => (await vmInfo(one, second)).lcm === RUNNING, 60_000);
+    assert.match(sched.log(), /Event feed interrupted/);
+  });
+
+  it('--dry-run prints the plan with ranks and reasons, and deploys nothing', async () => {
+    const one = await startWithHosts(3);
+    track(one);
+    const placeable = await allocate(one, 'NAME=dry\nCPU=0.5\nMEMORY=128\nRANK="ID * 10"');
+    const unplaceable = await allocate(one, 'NAME=dry-big\nCPU=0.1\nMEMORY=900000');
+    const r = spawnSync(join(REPO, 'bin', 'mm_sched'), ['--dry-run'], {
+      env: { ...one.env, ONE_XMLRPC: `http://127.0.0.1:${one.port}/RPC2` },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /2 pending VMs, 3 hosts: 1 would be deployed now\./);
+    assert.match(r.stdout, new RegExp(`^${placeable}\\s+2\\s+20$`, 'm'), r.stdout);
+    assert.match(r.stdout, new RegExp(`not placed: VM ${unplaceable}: 0/3 hosts: 3 lacked MEMORY`));
+    const deployed = (await allEvents(one)).filter((e) => e.event.type === 'VmDeployed' || e.event.type === 'VmSchedMessageSet');
+    assert.deepEqual(deployed, []);
+    assert.equal((await vmInfo(one, placeable)).state, '1');
+  });
 });

@@ -12,6 +12,8 @@ export class Scheduler {
   private constructor(
     readonly process: ChildProcess,
     readonly location: string,
+    /** The oned endpoint it was given. */
+    readonly endpoint: string,
     private readonly output: { text: string },
   ) {}
 
@@ -19,14 +21,15 @@ export class Scheduler {
   static async start(oned: Oned, options: { conf?: string; args?: readonly string[] } = {}): Promise<Scheduler> {
     if (options.conf !== undefined) writeFileSync(join(oned.location, 'etc', 'sched.conf'), options.conf);
     const syncsBefore = countSyncs(oned.location);
+    const endpoint = `http://127.0.0.1:${oned.port}/RPC2`;
     const child = spawn(join(REPO, 'bin', 'mm_sched'), [...(options.args ?? [])], {
-      env: { ...oned.env, ONE_XMLRPC: `http://127.0.0.1:${oned.port}/RPC2` },
+      env: { ...oned.env, ONE_XMLRPC: endpoint },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = { text: '' };
     child.stdout!.on('data', (d) => (output.text += d));
     child.stderr!.on('data', (d) => (output.text += d));
-    const scheduler = new Scheduler(child, oned.location, output);
+    const scheduler = new Scheduler(child, oned.location, endpoint, output);
     await waitFor('mm_sched to synchronise with oned', () => {
       if (child.exitCode !== null) throw new Error(`mm_sched exited with ${child.exitCode}: ${output.text}`);
       return countSyncs(oned.location) > syncsBefore;

@@ -69,6 +69,8 @@ export class SchedulerActor {
 
   private isRelevant(e: FeedEvent): boolean {
     if (MAKES_PENDING.has(e.event.type)) return true;
+    // Our own SCHED_MESSAGE writes change nothing a plan depends on.
+    if (e.event.type === 'VmSchedMessageSet') return false;
     return this.waiting && (e.event.type.startsWith('Vm') || e.event.type.startsWith('Host'));
   }
 
