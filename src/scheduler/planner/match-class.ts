@@ -14,8 +14,27 @@ import { RankHeap } from './rank-heap.ts';
  * group: a heap of the candidates that can still hold that demand. Capacity
  * only shrinks during a pass, so a host that cannot hold a group's demand
  * leaves that heap for good, and each pop either places a VM or retires a
- * host: the pass never rescans hosts per VM.
+ * host: the pass never rescans hosts per VM. Every group must hear of every
+ * rank change, so a class keeps at most MAX_GROUPS of them, for its most
+ * asked demands (at least 2 VMs each); a rarer demand is served by a scan of
+ * the candidates, which costs what building its heap would.
  */
+export const MAX_GROUPS = 32;
+
+/** The demand key of a group. */
+export const demandKey = (cpu: number, mem: number): string => `${cpu}/${mem}`;
+
+/**
+ * The demands that get a heap: the MAX_GROUPS most frequent among `demands`
+ * (the class's VMs of this pass), ties to the smaller key, at least 2 VMs.
+ */
+export function groupedDemands(demands: readonly string[]): Set<string> {
+  const counts = new Map<string, number>();
+  for (const d of demands) counts.set(d, (counts.get(d) ?? 0) + 1);
+  const frequent = [...counts].filter(([, n]) => n >= 2).sort(([a, na], [b, nb]) => nb - na || (a < b ? -1 : a > b ? 1 : 0));
+  return new Set(frequent.slice(0, MAX_GROUPS).map(([d]) => d));
+}
+
 export class DemandGroup {
   readonly heap = new RankHeap();
   constructor(
@@ -35,12 +54,18 @@ export class MatchClass {
   alive = new Uint8Array(0);
   ranks = new Float64Array(0);
   versions = new Uint32Array(0);
-  readonly groupList: DemandGroup[] = [];
+  private readonly groupList: DemandGroup[] = [];
   private readonly groups = new Map<string, DemandGroup>();
   private readonly requirements: CompiledRequirements;
   private readonly rank: CompiledRank;
 
-  constructor(requirementsText: string, rankText: string, rankSource: 'RANK' | 'DEFAULT_SCHED rank') {
+  constructor(
+    requirementsText: string,
+    rankText: string,
+    rankSource: 'RANK' | 'DEFAULT_SCHED rank',
+    /** Demand keys that get a heap (see groupedDemands). */
+    private readonly grouped: ReadonlySet<string>,
+  ) {
     const requirements = compileRequirements(requirementsText);
     const rank = compileRank(rankText);
     this.requirements = requirements.ok ? requirements.value : () => false;
@@ -67,9 +92,47 @@ export class MatchClass {
     matched.forEach((h, slot) => register(h, slot));
   }
 
+  /**
+   * The best candidate slot for a VM of this demand, or -1: highest rank,
+   * then lowest host id, among hosts that still pass, have room and are
+   * below MAX_HOST. Hosts in `refused` are skipped for this VM only.
+   */
+  best(hosts: HostTable, cpu: number, mem: number, refused: ReadonlySet<number> | undefined): number {
+    const key = demandKey(cpu, mem);
+    if (!this.grouped.has(key)) return this.scan(hosts, cpu, mem, refused);
+    const heap = this.group(hosts, key, cpu, mem).heap;
+    const aside: [number, number, number, number][] = [];
+    let chosen = -1;
+    while (heap.size > 0) {
+      const slot = heap.topSlot();
+      const h = heap.topHost();
+      if (!this.alive[slot] || this.versions[slot] !== heap.topVersion() || hosts.atMaxHost(h) || !hosts.fits(h, cpu, mem)) {
+        heap.pop(); // stale, or out of this demand's reach for the rest of the pass
+      } else if (refused?.has(hosts.ids[h])) {
+        aside.push([heap.topRank(), h, slot, heap.topVersion()]);
+        heap.pop();
+      } else {
+        chosen = slot;
+        break;
+      }
+    }
+    for (const entry of aside) heap.push(...entry);
+    return chosen;
+  }
+
+  /** The same choice by a walk over the candidates; slots are in host id order, so the first best wins ties. */
+  private scan(hosts: HostTable, cpu: number, mem: number, refused: ReadonlySet<number> | undefined): number {
+    let best = -1;
+    for (let slot = 0; slot < this.hostOf.length; slot++) {
+      const h = this.hostOf[slot];
+      if (!this.alive[slot] || hosts.atMaxHost(h) || !hosts.fits(h, cpu, mem) || refused?.has(hosts.ids[h])) continue;
+      if (best < 0 || this.ranks[slot] > this.ranks[best]) best = slot;
+    }
+    return best;
+  }
+
   /** The demand group for (cpu, mem), built from the current candidates on first use. */
-  group(hosts: HostTable, cpu: number, mem: number): DemandGroup {
-    const key = `${cpu}/${mem}`;
+  private group(hosts: HostTable, key: string, cpu: number, mem: number): DemandGroup {
     let group = this.groups.get(key);
     if (group) return group;
     group = new DemandGroup(cpu, mem);

@@ -34,7 +34,9 @@
  * - A VM left out gets a one-line reason. `unplaceable` (a syntax error, or
  *   no host can take it) should become its SCHED_MESSAGE; `deferred` (MAX_VM,
  *   MAX_DISPATCH, or some host only held back by MAX_HOST) leaves the
- *   message alone, since a later pass will place it.
+ *   message alone, since a later pass will place it. The counts describe
+ *   the hosts at the end of the pass, each host in its first category
+ *   (reasons.ts); they add up to all the hosts given, disabled ones included.
  *
  * Cost: VMs with the same (REQUIREMENTS, RANK) share compiled expressions,
  * one REQUIREMENTS run per host and one heap per demand (match-class.ts). A
@@ -43,7 +45,7 @@
  * per placement, not VMs × hosts.
  */
 import { HostTable } from './host-table.ts';
-import { MatchClass } from './match-class.ts';
+import { demandKey, groupedDemands, MatchClass } from './match-class.ts';
 import { rankOfPolicy } from './policy.ts';
 import { describeTally, HostTallies } from './reasons.ts';
 import type { LeftOut, PendingVm, Placement, Plan, PlannerInput } from './types.ts';
@@ -59,96 +61,75 @@ export function demandOf(cpu: number | undefined, memory: number | undefined): {
 
 const isBlank = (text: string | undefined): boolean => text === undefined || text.trim() === '';
 
-/** A VM that found no host; its reason is written once the pass is over (see reasons.ts). */
-interface Failure {
-  readonly at: number;
+/** A VM as the pass sees it: its class key, texts and demand. */
+interface Entry {
   readonly vm: PendingVm;
-  readonly cls: MatchClass;
   readonly classKey: string;
+  readonly requirements: string;
+  readonly rank: string;
+  readonly ownRank: boolean;
   readonly cpu: number;
   readonly mem: number;
+}
+
+function entryOf(vm: PendingVm, defaultRank: string): Entry {
+  const requirements = isBlank(vm.requirements) ? '' : vm.requirements!;
+  const ownRank = !isBlank(vm.rank);
+  const rank = ownRank ? vm.rank! : defaultRank;
+  const { cpu, mem } = demandOf(vm.cpu, vm.memory);
+  return { vm, classKey: `${ownRank ? 'R' : 'D'}\u0000${requirements}\u0000${rank}`, requirements, rank, ownRank, cpu, mem };
 }
 
 export function planPass(input: PlannerInput): Plan {
   const { limits } = input;
   const hosts = new HostTable(input.hosts, limits.hypervisorMem, limits.maxHost);
   const defaultRank = rankOfPolicy(input.defaultPolicy);
+  const order = [...input.vms].sort((a, b) => (a.failedPasses ?? 0) - (b.failedPasses ?? 0) || a.id - b.id);
+  const consideredCount = Math.max(0, Math.min(order.length, limits.maxVm));
+  const entries = order.slice(0, consideredCount).map((vm) => entryOf(vm, defaultRank));
+  const demandsByClass = new Map<string, string[]>();
+  for (const e of entries) {
+    const list = demandsByClass.get(e.classKey);
+    if (list) list.push(demandKey(e.cpu, e.mem));
+    else demandsByClass.set(e.classKey, [demandKey(e.cpu, e.mem)]);
+  }
+
   const classes = new Map<string, MatchClass>();
   // For each host, the classes it is a candidate of and its slot there.
   const hostClasses: MatchClass[][] = Array.from({ length: hosts.count }, () => []);
   const hostSlots: number[][] = Array.from({ length: hosts.count }, () => []);
-  const slotOf = (cls: MatchClass, h: number): number => {
-    const i = hostClasses[h].indexOf(cls);
-    return i < 0 ? -1 : hostSlots[h][i];
-  };
-
-  const classOf = (vm: PendingVm): { cls: MatchClass; key: string } => {
-    const requirements = isBlank(vm.requirements) ? '' : vm.requirements!;
-    const ownRank = !isBlank(vm.rank);
-    const rank = ownRank ? vm.rank! : defaultRank;
-    const key = `${ownRank ? 'R' : 'D'}\u0000${requirements}\u0000${rank}`;
-    let cls = classes.get(key);
-    if (!cls) {
-      const created = new MatchClass(requirements, rank, ownRank ? 'RANK' : 'DEFAULT_SCHED rank');
-      if (created.error === undefined) {
-        created.evaluate(hosts, (h, slot) => {
-          hostClasses[h].push(created);
-          hostSlots[h].push(slot);
-        });
-      }
-      classes.set(key, created);
-      cls = created;
+  const classOf = (e: Entry): MatchClass => {
+    const known = classes.get(e.classKey);
+    if (known) return known;
+    const cls = new MatchClass(e.requirements, e.rank, e.ownRank ? 'RANK' : 'DEFAULT_SCHED rank', groupedDemands(demandsByClass.get(e.classKey)!));
+    if (cls.error === undefined) {
+      cls.evaluate(hosts, (h, slot) => {
+        hostClasses[h].push(cls);
+        hostSlots[h].push(slot);
+      });
     }
-    return { cls, key };
+    classes.set(e.classKey, cls);
+    return cls;
   };
 
-  /** The best slot of the class for this demand, or -1; hosts that refused the VM are put back afterwards. */
-  const choose = (cls: MatchClass, cpu: number, mem: number, refused: ReadonlySet<number> | undefined): number => {
-    const heap = cls.group(hosts, cpu, mem).heap;
-    const aside: [number, number, number, number][] = [];
-    let chosen = -1;
-    while (heap.size > 0) {
-      const slot = heap.topSlot();
-      const h = heap.topHost();
-      if (!cls.alive[slot] || cls.versions[slot] !== heap.topVersion() || hosts.atMaxHost(h) || !hosts.fits(h, cpu, mem)) {
-        heap.pop(); // stale, or out of this demand's reach for the rest of the pass
-      } else if (refused?.has(hosts.ids[h])) {
-        aside.push([heap.topRank(), h, slot, heap.topVersion()]);
-        heap.pop();
-      } else {
-        chosen = slot;
-        break;
-      }
-    }
-    for (const entry of aside) heap.push(...entry);
-    return chosen;
-  };
-
-  const order = [...input.vms].sort((a, b) => (a.failedPasses ?? 0) - (b.failedPasses ?? 0) || a.id - b.id);
   const placements: Placement[] = [];
   const leftOut: (LeftOut | undefined)[] = [];
-  const failures: Failure[] = [];
-  let considered = 0;
-  for (const vm of order) {
-    if (considered >= limits.maxVm) {
-      leftOut.push({ vmId: vm.id, outcome: 'deferred', reason: `MAX_VM (${limits.maxVm}) VMs already considered in this pass` });
-      continue;
-    }
-    considered++;
+  const failures: { at: number; entry: Entry; cls: MatchClass }[] = [];
+  for (const e of entries) {
+    const { vm, cpu, mem } = e;
     if (placements.length >= limits.maxDispatch) {
       leftOut.push({ vmId: vm.id, outcome: 'deferred', reason: `MAX_DISPATCH (${limits.maxDispatch}) reached in this pass` });
       continue;
     }
-    const { cls, key } = classOf(vm);
+    const cls = classOf(e);
     if (cls.error !== undefined) {
       leftOut.push({ vmId: vm.id, outcome: 'unplaceable', reason: cls.error });
       continue;
     }
-    const { cpu, mem } = demandOf(vm.cpu, vm.memory);
     const refused = vm.refusedBy && vm.refusedBy.length > 0 ? new Set(vm.refusedBy) : undefined;
-    const slot = choose(cls, cpu, mem, refused);
+    const slot = cls.best(hosts, cpu, mem, refused);
     if (slot < 0) {
-      failures.push({ at: leftOut.length, vm, cls, classKey: key, cpu, mem });
+      failures.push({ at: leftOut.length, entry: e, cls });
       leftOut.push(undefined);
       continue;
     }
@@ -158,12 +139,19 @@ export function planPass(input: PlannerInput): Plan {
     const touched = hostClasses[h];
     for (let i = 0; i < touched.length; i++) touched[i].followPlacement(hosts, hostSlots[h][i]);
   }
+  for (const vm of order.slice(consideredCount)) {
+    leftOut.push({ vmId: vm.id, outcome: 'deferred', reason: `MAX_VM (${limits.maxVm}) VMs already considered in this pass` });
+  }
 
+  const slotOf = (cls: MatchClass, h: number): number => {
+    const i = hostClasses[h].indexOf(cls);
+    return i < 0 ? -1 : hostSlots[h][i];
+  };
   const tallies = new HostTallies(hosts, slotOf);
-  for (const f of failures) {
-    const tally = tallies.tally(f.cls, f.classKey, f.cpu, f.mem, f.vm.refusedBy);
+  for (const { at, entry, cls } of failures) {
+    const tally = tallies.tally(cls, entry.classKey, entry.cpu, entry.mem, entry.vm.refusedBy);
     const outcome = tally.maxHost > 0 ? 'deferred' : 'unplaceable';
-    leftOut[f.at] = { vmId: f.vm.id, outcome, reason: describeTally(tally), tally };
+    leftOut[at] = { vmId: entry.vm.id, outcome, reason: describeTally(tally), tally };
   }
   return { placements, leftOut: leftOut as LeftOut[] };
 }

@@ -125,6 +125,16 @@ describe('planPass: capacity', () => {
     assert.deepEqual(plan.leftOut.map((l) => [l.vmId, l.reason]), [[2, '0/1 hosts: 1 lacked CPU'], [3, '0/1 hosts: 1 lacked CPU']]);
   });
 
+  it('places VMs that all ask different capacities (the rare demands go through a scan, not a heap each)', () => {
+    const hosts = Array.from({ length: 300 }, (_, id) => host(id));
+    const vms = Array.from({ length: 1000 }, (_, id) => vm(id, { memory: 1 + id, cpu: 0.01 }));
+    const plan = planPass(input(hosts, vms, { defaultPolicy: 'packing' }));
+    // Packing fills host 0 first: 8 GB holds the first VMs until their memory runs out, then host 1, and so on.
+    assert.equal(plan.placements.length, 1000);
+    assert.equal(plan.placements[0].hostId, 0);
+    assert.ok(plan.placements.every((p, i) => i === 0 || p.hostId >= plan.placements[i - 1].hostId));
+  });
+
   it('an unmonitored host (all zero) takes only VMs that ask for nothing', () => {
     const zero = { maxCpu: 0, maxMem: 0, freeCpu: 0, freeMem: 0 };
     const plan = planPass(input([host(0, { share: zero, state: 0 })], [vm(0), vm(1, { cpu: undefined })]));
