@@ -39,10 +39,11 @@
  *   (reasons.ts); they add up to all the hosts given, disabled ones included.
  *
  * Cost: VMs with the same (REQUIREMENTS, RANK) share compiled expressions,
- * one REQUIREMENTS run per host and one heap per demand (match-class.ts). A
- * placement re-runs only the expressions of the one host it changed. So a
- * pass costs about classes × hosts evaluations plus a few heap operations
- * per placement, not VMs × hosts.
+ * one REQUIREMENTS run per host, and a heap per frequent demand
+ * (match-class.ts). A placement re-runs only the expressions of the one host
+ * it changed. So a pass costs about classes × hosts evaluations plus a few
+ * heap operations per placement, not VMs × hosts; time and memory grow with
+ * the number of distinct (REQUIREMENTS, RANK) texts among the MAX_VM VMs.
  */
 import { HostTable } from './host-table.ts';
 import { demandKey, groupedDemands, MatchClass } from './match-class.ts';
