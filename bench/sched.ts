@@ -11,7 +11,11 @@
  *   first pass, and a pass for one new VM against all hosts (what an
  *   allocation costs the event-driven scheduler).
  *
- *   node --import tsx bench/sched.ts [--small] [--parts pure,…]
+ * - `latency`, `burst1000`, `burst10000`: through a real oned and mm_sched,
+ *   see bench/sched-system.ts: `alloc_to_deploy_ms_p50`/`_p99` when idle,
+ *   `vms_1000_on_100_hosts_to_running_s`, `vms_10000_on_2500_hosts_to_running_s`.
+ *
+ *   node --import tsx bench/sched.ts [--small] [--parts pure,latency,burst1000,burst10000]
  *
  * Without --parts every part runs. Human-readable lines go to stderr; the
  * last stdout line is the JSON report, with the workload and figures of the
@@ -19,6 +23,7 @@
  */
 import { planPass, type PendingVm, type PlannerHost, type PlannerInput } from '../src/scheduler/planner/index.ts';
 import { isSmallRun, perSecond, printReport } from './lib/report.ts';
+import { burstToRunning, idleAllocToDeploy } from './sched-system.ts';
 
 interface PartResult {
   readonly workload: Record<string, unknown>;
@@ -115,8 +120,30 @@ async function pure(small: boolean): Promise<PartResult> {
   };
 }
 
-/** Every part by name, in the order they run. The end-to-end parts (a real oned and mm_sched) go here too. */
-const PARTS: Record<string, Part> = { pure };
+/** Idle allocate-to-deploy latency through oned and mm_sched (bench/sched-system.ts). */
+async function latency(small: boolean): Promise<PartResult> {
+  const samples = small ? 5 : 200;
+  const { p50, p99 } = await idleAllocToDeploy(samples);
+  say(`latency: allocate to deploy p50 ${p50} ms, p99 ${p99} ms over ${samples} VMs`);
+  return { workload: { latency_samples: samples }, figures: { alloc_to_deploy_ms_p50: p50, alloc_to_deploy_ms_p99: p99 } };
+}
+
+async function burst1000(small: boolean): Promise<PartResult> {
+  const [hosts, vms] = small ? [10, 50] : [100, 1_000];
+  const seconds = await burstToRunning(hosts, vms);
+  say(`burst: ${vms} VMs on ${hosts} hosts RUNNING after ${seconds} s`);
+  return { workload: { burst_hosts: hosts, burst_vms: vms }, figures: { vms_1000_on_100_hosts_to_running_s: seconds } };
+}
+
+async function burst10000(small: boolean): Promise<PartResult> {
+  const [hosts, vms] = small ? [25, 100] : [2_500, 10_000];
+  const seconds = await burstToRunning(hosts, vms);
+  say(`burst: ${vms} VMs on ${hosts} hosts RUNNING after ${seconds} s`);
+  return { workload: { big_burst_hosts: hosts, big_burst_vms: vms }, figures: { vms_10000_on_2500_hosts_to_running_s: seconds } };
+}
+
+/** Every part by name, in the order they run. */
+const PARTS: Record<string, Part> = { pure, latency, burst1000, burst10000 };
 
 function chosenParts(argv: readonly string[]): string[] {
   const i = argv.findIndex((a) => a === '--parts' || a.startsWith('--parts='));
