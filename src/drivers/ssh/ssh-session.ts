@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Client } from 'ssh2';
-import { knownHostKeys } from './known-hosts.ts';
+import { sshCredentials, type SshCredentials } from './ssh-credentials.ts';
 import type { SshSettings } from './ssh-settings.ts';
 
 export interface ExecResult {
@@ -16,17 +15,17 @@ export class SshSession {
 
   static connect(host: string, settings: SshSettings, signal?: AbortSignal): Promise<SshSession> {
     return new Promise((resolve, reject) => {
-      let privateKey: Buffer;
-      let known: Buffer[] = [];
+      // Looked up per connection, not at driver start: a key or known_hosts
+      // created or changed while oned runs takes effect at once.
+      let credentials: SshCredentials;
       try {
-        if (!settings.keyPath) throw new Error('no private key (set ONE_SSH_KEY)');
-        privateKey = readFileSync(settings.keyPath);
-        if (settings.strict) known = knownHostKeys(readFileSync(settings.knownHostsPath, 'utf8'), host, settings.port);
+        credentials = sshCredentials(host, settings);
       } catch (err) {
         reject(new Error(`ssh to ${host}: ${err instanceof Error ? err.message : String(err)}`));
         return;
       }
       const client = new Client();
+      const known = credentials.knownKeys;
       let hostKeyProblem: string | undefined;
       const fail = (err: Error) => {
         client.end();
@@ -45,11 +44,11 @@ export class SshSession {
         signal?.removeEventListener('abort', onAbort);
         fail(err);
       });
-      client.connect({
+      const options = {
         host,
         port: settings.port,
         username: settings.user,
-        privateKey,
+        privateKey: credentials.privateKey,
         readyTimeout: settings.connectTimeoutMs,
         hostVerifier: (key: Buffer) => {
           if (!settings.strict) return true;
@@ -57,7 +56,14 @@ export class SshSession {
           else if (!known.some((k) => k.equals(key))) hostKeyProblem = `HOST KEY MISMATCH (not the key in ${settings.knownHostsPath})`;
           return hostKeyProblem === undefined;
         },
-      });
+      };
+      try {
+        client.connect(options);
+      } catch (err) {
+        // ssh2 throws at once on a key it cannot parse (e.g. a half-written file).
+        signal?.removeEventListener('abort', onAbort);
+        fail(new Error(`private key: ${err instanceof Error ? err.message : String(err)}`));
+      }
     });
   }
 

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 export interface SshSettings {
   readonly user: string;
+  /** ONE_SSH_KEY when set; otherwise the first of defaultKeyPaths that exists at connection time. */
   readonly keyPath: string | undefined;
+  readonly defaultKeyPaths: readonly string[];
   readonly port: number;
   readonly knownHostsPath: string;
   /** Host-key checking against knownHostsPath; on unless ONE_SSH_STRICT=no. */
@@ -12,14 +13,18 @@ export interface SshSettings {
   readonly connectTimeoutMs: number;
 }
 
-/** SSH settings from the driver's rc file / environment (ONE_SSH_*). */
+/**
+ * SSH settings from the driver's rc file / environment (ONE_SSH_*). Only
+ * paths are fixed here: the key and known_hosts are read at each connection
+ * (ssh-credentials.ts), so creating them after the driver started works.
+ */
 export function sshSettingsFromEnv(env: NodeJS.ProcessEnv): SshSettings {
   const home = env.HOME || homedir();
-  const defaultKey = ['id_ed25519', 'id_rsa'].map((k) => join(home, '.ssh', k)).find((p) => existsSync(p));
   const port = Number(env.ONE_SSH_PORT || 22);
   return {
     user: env.ONE_SSH_USER || userInfo().username,
-    keyPath: env.ONE_SSH_KEY || defaultKey,
+    keyPath: env.ONE_SSH_KEY || undefined,
+    defaultKeyPaths: ['id_ed25519', 'id_rsa'].map((k) => join(home, '.ssh', k)),
     port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 22,
     knownHostsPath: env.ONE_SSH_KNOWN_HOSTS || join(home, '.ssh', 'known_hosts'),
     strict: !/^(no|false|0|off)$/i.test(env.ONE_SSH_STRICT ?? ''),
