@@ -1,0 +1,174 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { invalidHostNameMessage, isValidHostName } from '../../inputs/host-name.ts';
+import { shellCommand, shellQuote } from '../../inputs/shell-words.ts';
+import { abortableSleep } from '../abortable-sleep.ts';
+import type { ActionContext, ActionOutcome, ActionSpec } from '../driver-base.ts';
+import { SshSession, type ExecResult } from '../ssh/ssh-session.ts';
+import type { SshSettings } from '../ssh/ssh-settings.ts';
+import type { KvmSettings } from './kvm-settings.ts';
+import { cpuPercent, parseDomstats, pollInfo, type DomainSample } from './poll-info.ts';
+
+type Run = (command: string, stdin?: string) => Promise<ExecResult>;
+
+/** virsh's words for "no such domain" (dominfo, domstate, domstats, destroy…). */
+const NOT_FOUND = /failed to get domain|domain not found|no domain with matching/i;
+/** Separates the two domstats samples of a first POLL. */
+const SECOND_SAMPLE = '--one-second-sample--';
+const MAX_CPU_SAMPLES = 10_000;
+
+const failure = (info: string): ActionOutcome => ({ result: 'FAILURE', info });
+const success = (info = ''): ActionOutcome => ({ result: 'SUCCESS', info });
+
+/** What a failed remote command said: virsh's stderr on one line, else the exit status. */
+export function errorText(out: ExecResult): string {
+  const text = (out.stderr.trim() || out.stdout.trim()).replace(/\s+/g, ' ');
+  return text.slice(0, 2000) || `exit ${out.code ?? out.signal ?? 'unknown'}`;
+}
+
+/**
+ * The verbs of one_vmm_kvm (spec §4.4, after 1.4's one_vmm_kvm.rb): each
+ * action opens one ssh connection to the host and runs `virsh -c <uri>`
+ * there. Every remote word is single-quoted; host names are checked first.
+ */
+export function kvmActions(kvm: KvmSettings, ssh: SshSettings): Record<string, ActionSpec> {
+  const virsh = (...args: string[]) => shellCommand(['virsh', '-c', kvm.uri, ...args]);
+  const cpuSamples = new Map<string, DomainSample>();
+
+  /** Connects to `host`, runs `body` with a command runner, always closes; every error becomes a FAILURE. */
+  async function onHost(host: string, ctx: ActionContext, timeoutMs: number, body: (run: Run) => Promise<ActionOutcome>): Promise<ActionOutcome> {
+    if (!isValidHostName(host)) return failure(invalidHostNameMessage(host));
+    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
+    let session: SshSession | undefined;
+    try {
+      session = await SshSession.connect(host, ssh, signal);
+      const open = session;
+      return await body((command, stdin) => open.exec(command, stdin, signal));
+    } catch (err) {
+      if (signal.aborted && !ctx.signal.aborted) return failure(`Timed out after ${timeoutMs / 1000} s on ${host}`);
+      return failure((err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' '));
+    } finally {
+      session?.close();
+    }
+  }
+
+  /** One virsh command whose exit status is the whole answer. */
+  const simple = (host: string, ctx: ActionContext, command: string, onSuccess: () => void = () => undefined) =>
+    onHost(host, ctx, kvm.actionTimeoutMs, async (run) => {
+      const out = await run(command);
+      if (out.code !== 0) return failure(errorText(out));
+      onSuccess();
+      return success();
+    });
+
+  const forget = (host: string, domain: string) => cpuSamples.delete(`${host} ${domain}`);
+
+  return {
+    DEPLOY: {
+      arity: [3, 3],
+      async run(id, [host, remoteFile], ctx) {
+        // oned wrote <var>/<vid>/deployment.<seq>; it names the copy on the host (§4.4.1).
+        const name = basename(remoteFile);
+        if (!remoteFile.startsWith('/') || !/^deployment\.\d{1,15}$/.test(name)) {
+          return failure(`Bad deployment file ${JSON.stringify(remoteFile)}: expected an absolute path ending in deployment.<seq>`);
+        }
+        const local = join(kvm.varDir, String(id), name);
+        let text: string;
+        try {
+          text = await readFile(local, 'utf8');
+        } catch (err) {
+          return failure(`Cannot read deployment file ${local}: ${(err as Error).message}`);
+        }
+        return onHost(host, ctx, kvm.actionTimeoutMs, async (run) => {
+          const out = await run(`mkdir -p ${shellQuote(dirname(remoteFile))} && cat > ${shellQuote(remoteFile)} && ${virsh('create', remoteFile)}`, text);
+          if (out.code !== 0) return failure(errorText(out));
+          // libvirt 9: "Domain 'one-5' created from …"; older: "Domain one-5 created from …".
+          const created = /Domain '?([^'\s]+)'? created/.exec(out.stdout);
+          if (!created) ctx.log(`virsh create printed no domain name (${out.stdout.trim().slice(0, 200)}); using one-${id}`);
+          return success(created ? created[1] : `one-${id}`);
+        });
+      },
+    },
+
+    SHUTDOWN: {
+      arity: [3, 3],
+      run: (_id, [host, domain], ctx) =>
+        onHost(host, ctx, kvm.shutdownTimeoutMs + kvm.actionTimeoutMs, async (run) => {
+          const asked = await run(virsh('shutdown', domain));
+          if (asked.code !== 0) return failure(errorText(asked));
+          // As 1.4: wait until the domain is gone. A guest that ignores ACPI never goes.
+          const deadline = Date.now() + kvm.shutdownTimeoutMs;
+          for (;;) {
+            const state = await run(virsh('domstate', domain));
+            if (state.code !== 0) {
+              if (!NOT_FOUND.test(state.stderr)) return failure(errorText(state));
+              forget(host, domain);
+              return success();
+            }
+            if (state.stdout.trim() === 'shut off') return success();
+            if (Date.now() >= deadline) {
+              return failure(`${domain} did not shut down within ${kvm.shutdownTimeoutMs / 1000} s (the guest did not answer ACPI); it is still ${state.stdout.trim()}`);
+            }
+            await abortableSleep(Math.min(kvm.shutdownCheckMs, Math.max(0, deadline - Date.now())), ctx.signal);
+          }
+        }),
+    },
+
+    CANCEL: {
+      arity: [3, 3],
+      run: (_id, [host, domain], ctx) => simple(host, ctx, virsh('destroy', domain), () => forget(host, domain)),
+    },
+
+    SAVE: {
+      arity: [3, 3],
+      run: (_id, [host, domain, file], ctx) =>
+        simple(host, ctx, `mkdir -p ${shellQuote(dirname(file))} && ${virsh('save', domain, file)}`, () => forget(host, domain)),
+    },
+
+    RESTORE: {
+      arity: [3, 3],
+      // The checkpoint holds the guest's whole memory: once restored it is stale, so it goes.
+      run: (_id, [host, , file], ctx) => simple(host, ctx, `${virsh('restore', file)} && { rm -f ${shellQuote(file)} || true; }`),
+    },
+
+    MIGRATE: {
+      arity: [3, 3],
+      run: (_id, [source, domain, dest], ctx) => {
+        if (!isValidHostName(dest)) return Promise.resolve(failure(invalidHostNameMessage(dest)));
+        const uri = kvm.migrateUri.replaceAll('%h', dest);
+        return simple(source, ctx, virsh('migrate', '--live', domain, uri), () => forget(source, domain));
+      },
+    },
+
+    POLL: {
+      arity: [3, 3],
+      run: (_id, [host, domain], ctx) =>
+        onHost(host, ctx, kvm.actionTimeoutMs, async (run) => {
+          const key = `${host} ${domain}`;
+          const previous = cpuSamples.get(key);
+          const sample = `date +%s%N && ${virsh('domstats', '--state', '--cpu-total', '--balloon', '--interface', domain)}`;
+          // USEDCPU is the average since the previous poll; the first poll of a domain samples 1 s.
+          const second = previous ? '' : ` && sleep 1 && echo ${SECOND_SAMPLE} && date +%s%N && ${virsh('domstats', '--cpu-total', domain)}`;
+          const out = await run(sample + second);
+          if (out.code !== 0) {
+            if (!NOT_FOUND.test(out.stderr)) return failure(errorText(out));
+            cpuSamples.delete(key);
+            return success('STATE=d');
+          }
+          const [first, later] = out.stdout.split(`${SECOND_SAMPLE}\n`).map(toSample);
+          const latest = later ?? first;
+          const usedCpu = cpuPercent(previous ?? first, latest);
+          cpuSamples.delete(key);
+          cpuSamples.set(key, latest);
+          if (cpuSamples.size > MAX_CPU_SAMPLES) cpuSamples.delete(cpuSamples.keys().next().value!);
+          return success(pollInfo(first.stats, usedCpu));
+        }),
+    },
+  };
+}
+
+/** `date +%s%N` on the first line, domstats after it. */
+function toSample(text: string): DomainSample {
+  const [stamp, ...rest] = text.split('\n');
+  return { wallNs: /^\d+$/.test(stamp.trim()) ? BigInt(stamp.trim()) : undefined, stats: parseDomstats(rest.join('\n')) };
+}
