@@ -64,6 +64,8 @@ export class EffectRouter {
       logger: this.ctx.logger,
       varDir: this.ctx.layout.var,
       frontend: this.frontend,
+      etcDir: this.ctx.layout.etc,
+      vmMads: this.ctx.config.vmMads,
       onReply: (vid, { driver, verb, reply }) => {
         if (this.ctx.lifecycle.stopping) return;
         if (!reply.success && reply.info && !reply.info.startsWith('-')) {
@@ -80,7 +82,7 @@ export class EffectRouter {
           ),
         );
       },
-    });
+    }, vm.uid);
   }
 
   private hostEffect(effect: HostEffect): void {

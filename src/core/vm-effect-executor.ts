@@ -4,6 +4,8 @@ import { getVectors } from '../template/template-lookup.ts';
 import type { Template } from '../template/template.ts';
 import type { DriverGateway, DriverReply, Logger } from '../actors/ports.ts';
 import type { VmEffect } from '../machines/vm/vm-types.ts';
+import type { MadConfig } from '../config/oned-config.ts';
+import { deploymentFile } from './deployment-file.ts';
 import { TRANSFER_SUFFIX, transferScript } from './transfer-script.ts';
 
 /** The driver requests of the VM machine (spec §2.3–2.5); state changes are logged elsewhere. */
@@ -23,6 +25,9 @@ export interface VmEffectContext {
   readonly varDir: string;
   /** gethostname() of the front-end, used in transfer scripts. */
   readonly frontend: string;
+  /** oned's etc dir and VM_MAD entries: a VM_MAD's TYPE and DEFAULT choose the deployment file. */
+  readonly etcDir: string;
+  readonly vmMads: readonly MadConfig[];
   /** Replies that must go back to the VM actor (not sent for fire-and-forget cleanup). */
   readonly onReply: (vid: number, outcome: VmDriverOutcome) => void;
 }
@@ -35,7 +40,7 @@ const IGNORED_REPLIES = new Set(['EPILOG_DELETE', 'EPILOG_DELETE_PREVIOUS', 'CAN
  * driver needs (transfer script, deployment file), sends the request, and
  * routes the reply back. Runs only after commit (the actor system calls it).
  */
-export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmEffectContext): void {
+export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmEffectContext, owner: number): void {
   const vmDirOnFrontend = join(ctx.varDir, String(effect.vid));
   switch (effect.kind) {
     case 'driver_cancel':
@@ -82,9 +87,11 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
       switch (effect.action) {
         case 'DEPLOY': {
           // The driver streams this file to the host itself (§4.4.1).
-          const notWritten = writeFrontendFile(join(vmDirOnFrontend, `deployment.${effect.seq}`), JSON.stringify(template));
+          const file = deploymentFile({ vid, uid: owner, template, vmDir: effect.vmDir, mad: ctx.vmMads.find((m) => m.name === effect.vmMad), etcDir: ctx.etcDir });
+          if (file.ok) for (const w of file.value.warnings) ctx.logger.vmLog(vid, 'VMM', 'W', w);
+          const notWritten = file.ok ? writeFrontendFile(join(vmDirOnFrontend, `deployment.${effect.seq}`), file.value.text) : file.error;
           if (notWritten) {
-            // As 1.4 (VirtualMachineManager: error_file), a deployment file that cannot be written fails the deploy.
+            // As 1.4 (VirtualMachineManager: error_file), a deployment file that cannot be generated or written fails the deploy.
             ctx.logger.vmLog(vid, 'VMM', 'E', notWritten);
             ctx.onReply(vid, { driver: 'vmm', verb, reply: { verb, success: false, id: vid, info: notWritten } });
             return;
