@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kvmDomainXml } from '../../../src/core/deployment/kvm-domain-xml.ts';
@@ -7,7 +7,7 @@ import { DriverManager } from '../../../src/drivers/driver-manager.ts';
 import type { DriverLog, DriverReply } from '../../../src/drivers/driver-reply.ts';
 import { parseTemplate } from '../../../src/template/parse-template.ts';
 import { startHypervisorHosts, type HypervisorHosts } from '../../helpers/libvirt-hosts.ts';
-import { binDir, driverEnv, isAlive, MemoryLogger, scratch, waitUntil } from './support.ts';
+import { binDir, driverEnv, isAlive, MemoryLogger, repoRoot, scratch, waitUntil } from './support.ts';
 
 // one_vmm_kvm, as oned drives it (over stdin/stdout, through the DriverManager), against two real
 // hypervisor hosts: sshd + system libvirtd + QEMU in TCG mode each (docs/hypervisor-tests.md).
@@ -17,6 +17,7 @@ const SHUTDOWN_TIMEOUT_S = 3;
 let hv: HypervisorHosts;
 let m: DriverManager;
 let pids: (number | undefined)[] = [];
+let kvmEnv: NodeJS.ProcessEnv;
 const logs: DriverLog[] = [];
 const replies: DriverReply[] = [];
 const tmp = scratch();
@@ -31,10 +32,11 @@ const kvm = (verb: string, args: string[], mad = 'vmm_kvm', id = VID) => m.reque
 
 before(async () => {
   hv = await startHypervisorHosts(2, { firstOctet: 44 });
+  cpSync(join(repoRoot, 'etc', 'vmm_kvm'), join(tmp.dir, 'etc', 'vmm_kvm'), { recursive: true }); // the shipped vmm_kvmrc
   m = new DriverManager({
     binDir,
     logger: new MemoryLogger(),
-    env: driverEnv({
+    env: kvmEnv = driverEnv({
       ONE_LOCATION: tmp.dir, // the wrapper then runs the driver in <tmp>/var
       ONE_SSH_KEY: hv.ssh.keyPath,
       ONE_SSH_KNOWN_HOSTS: hv.ssh.knownHostsPath,
@@ -77,6 +79,13 @@ function writeDeploymentFile(vid: number, seq: number): string {
 const pollFigures = (r: DriverReply) => Object.fromEntries(r.info.split(' ').map((kv) => kv.split('=')));
 
 describe('one_vmm_kvm against two libvirt hosts', () => {
+  it('refuses INIT when its arguments are wrong', async () => {
+    const bad = new DriverManager({ binDir, env: kvmEnv, mads: [{ name: 'bad', kind: 'vmm', executable: 'one_vmm_kvm', arguments: '-u' }] });
+    const started = await bad.start();
+    await bad.stop();
+    assert.deepEqual(started.failed.map((f) => f.reason), ['driver answered INIT FAILURE: -u needs a libvirt URI']);
+  });
+
   it('DEPLOY copies the deployment file to the host and creates one-<vid> there', async () => {
     const xml = writeDeploymentFile(VID, 0);
     const t = Date.now();

@@ -35,7 +35,10 @@ describe('the shipped etc/oned.conf', () => {
         ['im_dummy', 'one_im_dummy', ''],
       ],
     );
-    assert.deepEqual(config.vmMads, [{ name: 'vmm_dummy', executable: 'one_vmm_dummy', arguments: '', type: 'dummy' }]);
+    assert.deepEqual(config.vmMads, [
+      { name: 'vmm_dummy', executable: 'one_vmm_dummy', arguments: '', type: 'dummy' },
+      { name: 'vmm_kvm', executable: 'one_vmm_kvm', arguments: '', default: 'vmm_kvm/vmm_kvm.conf', type: 'kvm' },
+    ]);
     assert.deepEqual(config.tmMads, [{ name: 'tm_dummy', executable: 'one_tm_dummy', arguments: '' }]);
     assert.equal(config.hmMad?.executable, 'one_hm');
     assert.deepEqual(config.vmHooks, []);
