@@ -79,7 +79,7 @@ const feed = followEventFeed(oned, {
   if (signal.kind === 'resync') lastFeedError = '';
   actor.onSignal(signal);
 });
-const sweep = setInterval(() => actor.request(), conf.schedInterval * 1000);
+const sweep = setInterval(() => actor.sweep(), conf.schedInterval * 1000);
 
 async function shutdown(signal: string): Promise<void> {
   log.log('SCHED', 'I', `Stopping the scheduler (${signal})`);

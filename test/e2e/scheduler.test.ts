@@ -166,4 +166,35 @@ describe('mm_sched against oned', () => {
     assert.deepEqual(deployed, []);
     assert.equal((await vmInfo(one, placeable)).state, '1');
   });
+
+  it('places a waiting VM as soon as room appears, without waiting for the sweep', async () => {
+    const one = await startWithHosts(1);
+    track(one);
+    const sched = await Scheduler.start(one, { conf: SCHED_CONF.replace('SCHED_INTERVAL = 5', 'SCHED_INTERVAL = 3600') });
+    trackSched(sched);
+    const full = [] as number[];
+    for (let i = 0; i < 4; i++) full.push(await allocate(one, `NAME=f${i}\nCPU=1\nMEMORY=64`));
+    for (const id of full) await waitFor(`VM ${id} RUNNING`, async () => (await vmInfo(one, id)).lcm === RUNNING, 30_000);
+    const waiting = await allocate(one, 'NAME=waiting\nCPU=1\nMEMORY=64');
+    assert.equal(await waitFor('the reason it waits', async () => (await vmInfo(one, waiting)).schedMessage), '0/1 hosts: 1 lacked CPU');
+
+    // A VM leaves the host: its CPU is free again, and the waiting VM takes it.
+    await one.ok('one.vm.action', 'finalize', full[0]);
+    const placed = await waitFor('the waiting VM RUNNING', async () => {
+      const vm = await vmInfo(one, waiting);
+      return vm.lcm === RUNNING ? vm : undefined;
+    }, 30_000);
+    assert.equal(placed.hostName, 'host0');
+    assert.equal(placed.schedMessage, undefined, 'the message went with the deploy');
+
+    // A new host appears: the next waiting VM goes there once it is monitored.
+    const next = await allocate(one, 'NAME=next\nCPU=1\nMEMORY=64');
+    await waitFor('the next reason', async () => (await vmInfo(one, next)).schedMessage);
+    await one.ok('one.host.allocate', 'host1', 'im_dummy', 'vmm_dummy', 'tm_dummy');
+    const moved = await waitFor('the next VM RUNNING', async () => {
+      const vm = await vmInfo(one, next);
+      return vm.lcm === RUNNING ? vm : undefined;
+    }, 30_000);
+    assert.equal(moved.hostName, 'host1');
+  });
 });

@@ -28,7 +28,8 @@ export interface PendingVmRecord {
 export interface FeedEvent {
   readonly seq: number;
   readonly stream: string;
-  readonly event: { readonly type: string };
+  /** `hid` is there on the events that place a VM on a host (VmDeployed …). */
+  readonly event: { readonly type: string; readonly hid?: number };
 }
 
 /** oned answered [false, message, code]: a refusal, not a transport failure. */
@@ -52,6 +53,11 @@ export class OnedGateway {
   async hosts(): Promise<HostRecord[]> {
     const doc = parser.parse(await this.ask('one.hostpool.info', []) as string) as { HOST_POOL?: { HOST?: unknown } };
     return listOf(doc.HOST_POOL?.HOST).map(hostRecord);
+  }
+
+  async host(id: number): Promise<HostRecord> {
+    const doc = parser.parse(await this.ask('one.host.info', [id]) as string) as { HOST?: unknown };
+    return hostRecord(doc.HOST);
   }
 
   /** Every PENDING VM of every user, with its template (the 2.0 extended pool form). */

@@ -1,6 +1,7 @@
 import type { Placement, Plan } from '../planner/index.ts';
 import type { FeedSignal } from './event-feed.ts';
 import { OnedRefusal, type FeedEvent, type OnedGateway, type PendingVmRecord } from './oned-gateway.ts';
+import { HostCache } from './host-cache.ts';
 import { pendingVm, type BoundPlanner, type VmHistory } from './plan-adapter.ts';
 
 /**
@@ -12,7 +13,8 @@ import { pendingVm, type BoundPlanner, type VmHistory } from './plan-adapter.ts'
  * of passes, not 1,000.
  *
  * Nothing is remembered between passes that oned does not also know: the
- * pools are read afresh, and the current SCHED_MESSAGE comes from the VM's
+ * pending VMs are read afresh, the hosts are kept fresh from the feed
+ * (host-cache.ts), and the current SCHED_MESSAGE comes from the VM's
  * template. A killed and restarted scheduler therefore carries on exactly;
  * oned refuses to deploy a VM that is no longer PENDING, so a placement is
  * never made twice.
@@ -36,20 +38,31 @@ export class SchedulerActor {
   /** Per pending VM: failed passes in a row and hosts that refused it, so failing VMs go last. */
   private history = new Map<number, VmHistory>();
   private idle: Promise<void> = Promise.resolve();
+  private readonly hosts: HostCache;
 
   constructor(
     private readonly oned: OnedGateway,
     private readonly planner: BoundPlanner,
     private readonly log: SchedLogger,
-  ) {}
+  ) {
+    this.hosts = new HostCache(oned);
+  }
 
   onSignal(signal: FeedSignal): void {
     if (signal.kind === 'resync') {
       this.log.log('SCHED', 'I', `Synchronizing with oned (${signal.reason})`);
+      this.hosts.invalidateAll();
       this.request();
-    } else if (signal.events.some((e) => this.isRelevant(e))) {
-      this.request();
+      return;
     }
+    this.hosts.note(signal.events);
+    if (signal.events.some((e) => this.isRelevant(e))) this.request();
+  }
+
+  /** The safety net: a pass over everything, hosts read afresh. */
+  sweep(): void {
+    this.hosts.invalidateAll();
+    this.request();
   }
 
   /** Asks for a pass: starts one, or folds into the next one if a pass is running. */
@@ -97,11 +110,13 @@ export class SchedulerActor {
       this.history.clear();
       return;
     }
-    const hosts = await this.oned.hosts();
+    const hosts = await this.hosts.read();
     const plan = this.planner(hosts, vms.map((vm) => pendingVm(vm, this.history.get(vm.id))));
     this.log.log('SCHED', 'D', `Pass: ${vms.length} pending VMs, ${hosts.length} hosts, ${plan.placements.length} placements`);
 
     const refused = await this.dispatch(plan.placements);
+    // Their usage changed: read them again next pass, even before the feed brings the deploy events.
+    for (const p of plan.placements) this.hosts.markDirty(p.hostId);
     await this.explain(plan, vms);
     this.remember(plan, refused);
 
