@@ -44,6 +44,12 @@ export interface SshHostsOptions {
    * prefix must exec sshd, so that the pid this helper kills stays sshd's.
    */
   readonly launchPrefix?: (i: number) => readonly string[];
+  /**
+   * More variables for host i's sessions (sshd's SetEnv, which also overrides
+   * PATH), e.g. a PATH that puts stand-in programs first. Values must be plain
+   * (no blanks or quotes).
+   */
+  readonly env?: (i: number) => Readonly<Record<string, string>>;
 }
 
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,7 +94,7 @@ export async function startSshHosts(n: number, opts: SshHostsOptions = {}): Prom
       'LogLevel ERROR',
       // Sessions get a home of their own: bash run by sshd sources ~/.bashrc, and this
       // machine's (pyenv's init) costs 1.5-2 s a command, which made every probe run slow.
-      `SetEnv HOME=${hostDir}`,
+      `SetEnv ${setEnvWords(hostDir, opts.env?.(i) ?? {})}`,
       '',
     ].join('\n'));
     configs.push(config);
@@ -134,6 +140,15 @@ export async function startSshHosts(n: number, opts: SshHostsOptions = {}): Prom
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** sshd reads only the first SetEnv line, so HOME and the caller's variables share one. */
+function setEnvWords(home: string, extra: Readonly<Record<string, string>>): string {
+  const vars = { HOME: home, ...extra };
+  for (const [k, v] of Object.entries(vars)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || /[\s"'\\]/.test(v)) throw new Error(`SetEnv cannot carry ${k}=${v}`);
+  }
+  return Object.entries(vars).map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
 /** A port free on every address: take one the OS offers on the first, check the others. */
