@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { XmlRpcClient } from '../src/rpc/client.ts';
 import { makeLocation, Oned } from '../test/helpers/oned-harness.ts';
+import { dummyOnedConf } from './lib/dummy-oned-conf.ts';
 import { isSmallRun, perSecond, printReport } from './lib/report.ts';
 
 const small = isSmallRun();
@@ -36,20 +37,7 @@ const clockTicks = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function onedConf(monitoringInterval: number): string {
-  return `
-HOST_MONITORING_INTERVAL = ${monitoringInterval}
-MONITORING_CONCURRENCY = ${hostCount * 2}
-VM_POLLING_INTERVAL = 300
-PORT = 1
-LISTEN_ADDRESS = 127.0.0.1
-DEBUG_LEVEL = 1
-DRIVER_TIMEOUT = 120
-IM_MAD = [ name = "im_dummy", executable = "one_im_dummy", arguments = "" ]
-VM_MAD = [ name = "vmm_dummy", executable = "one_vmm_dummy", type = "dummy" ]
-TM_MAD = [ name = "tm_dummy", executable = "one_tm_dummy", arguments = "" ]
-`;
-}
+const onedConf = (monitoringInterval: number): string => dummyOnedConf(hostCount, monitoringInterval);
 
 /** Follows the committed event feed: how much the log grows while hosts are monitored. */
 class MonitoringFeed {

@@ -13,24 +13,10 @@
  */
 import { makeLocation, Oned, waitFor } from '../test/helpers/oned-harness.ts';
 import { Scheduler } from '../test/helpers/sched-harness.ts';
+import { dummyOnedConf } from './lib/dummy-oned-conf.ts';
 import { percentile } from './lib/report.ts';
 
 const say = (line: string) => process.stderr.write(`[sched bench] ${line}\n`);
-
-function onedConf(hostCount: number): string {
-  return `
-HOST_MONITORING_INTERVAL = 10
-MONITORING_CONCURRENCY = ${hostCount * 2}
-VM_POLLING_INTERVAL = 300
-PORT = 1
-LISTEN_ADDRESS = 127.0.0.1
-DEBUG_LEVEL = 1
-DRIVER_TIMEOUT = 120
-IM_MAD = [ name = "im_dummy", executable = "one_im_dummy", arguments = "" ]
-VM_MAD = [ name = "vmm_dummy", executable = "one_vmm_dummy", type = "dummy" ]
-TM_MAD = [ name = "tm_dummy", executable = "one_tm_dummy", arguments = "" ]
-`;
-}
 
 interface Cluster {
   readonly one: Oned;
@@ -40,7 +26,7 @@ interface Cluster {
 
 /** oned with `hostCount` monitored dummy hosts, and mm_sched following it. */
 async function startCluster(hostCount: number): Promise<Cluster> {
-  const one = await Oned.start({ location: makeLocation(onedConf(hostCount)) });
+  const one = await Oned.start({ location: makeLocation(dummyOnedConf(hostCount, 10)) });
   let next = 0;
   const worker = async () => {
     while (next < hostCount) {
