@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isMissing, readCachedFile } from './cached-file.ts';
 import { knownHostKeys } from './known-hosts.ts';
 import type { SshSettings } from './ssh-settings.ts';
@@ -20,20 +21,23 @@ export function sshCredentials(host: string, settings: SshSettings): SshCredenti
 }
 
 function privateKey(settings: SshSettings): Buffer {
-  if (settings.keyPath) {
-    try {
-      return readCachedFile(settings.keyPath);
-    } catch (err) {
-      throw new Error(`cannot read private key ${settings.keyPath} (ONE_SSH_KEY): ${reason(err)}`);
-    }
+  const path = privateKeyPath(settings);
+  try {
+    return readCachedFile(path);
+  } catch (err) {
+    throw new Error(`cannot read private key ${path}${settings.keyPath ? ' (ONE_SSH_KEY)' : ''}: ${reason(err)}`);
   }
-  for (const path of settings.defaultKeyPaths) {
-    try {
-      return readCachedFile(path);
-    } catch (err) {
-      if (!isMissing(err)) throw new Error(`cannot read private key ${path}: ${reason(err)}`);
-    }
-  }
+}
+
+/**
+ * The key file a connection made now would use: ONE_SSH_KEY, else the first
+ * of ~/.ssh/id_ed25519, ~/.ssh/id_rsa that exists. For drivers that run the
+ * OpenSSH client (`ssh -i <path>`) and so need the path, not the key.
+ */
+export function privateKeyPath(settings: SshSettings): string {
+  if (settings.keyPath) return settings.keyPath;
+  const found = settings.defaultKeyPaths.find((path) => existsSync(path));
+  if (found) return found;
   throw new Error(`no private key: none of ${settings.defaultKeyPaths.join(', ')} exists (create one with ssh-keygen, or set ONE_SSH_KEY)`);
 }
 
