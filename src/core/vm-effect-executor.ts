@@ -6,6 +6,7 @@ import type { DriverGateway, DriverReply, Logger } from '../actors/ports.ts';
 import type { VmEffect } from '../machines/vm/vm-types.ts';
 import type { MadConfig } from '../config/oned-config.ts';
 import { deploymentFile } from './deployment-file.ts';
+import { contextScript } from './context-script.ts';
 import { TRANSFER_SUFFIX, transferScript } from './transfer-script.ts';
 
 /** The driver requests of the VM machine (spec §2.3–2.5); state changes are logged elsewhere. */
@@ -47,6 +48,12 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
       ctx.drivers.notify(effect.mad, 'DRIVER_CANCEL', [String(effect.vid)]);
       return;
     case 'tm': {
+      const context = effect.action === 'PROLOG' ? writeContextScript(effect.vid, template, vmDirOnFrontend, ctx) : undefined;
+      if (context && 'failed' in context) {
+        ctx.logger.vmLog(effect.vid, 'TM', 'E', context.failed);
+        ctx.onReply(effect.vid, { driver: 'tm', verb: 'TRANSFER', reply: { verb: 'TRANSFER', success: false, id: effect.vid, info: context.failed } });
+        return;
+      }
       const script = transferScript({
         action: effect.action,
         vid: effect.vid,
@@ -56,7 +63,7 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
         varDir: ctx.varDir,
         frontend: ctx.frontend,
         disks: getVectors(template, 'DISK').map((disk) => Object.fromEntries(disk.pairs)),
-        context: undefined,
+        context,
       });
       const report = (reply: DriverReply) => {
         if (!IGNORED_REPLIES.has(effect.action)) ctx.onReply(effect.vid, { driver: 'tm', verb: 'TRANSFER', reply });
@@ -124,6 +131,23 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
       return;
     }
   }
+}
+
+/**
+ * PROLOG of a VM with a CONTEXT: writes `$VAR/<vid>/context.sh` (spec §9.3)
+ * and returns what the CONTEXT line of the transfer script needs.
+ */
+function writeContextScript(
+  vid: number, template: Template, vmDirOnFrontend: string, ctx: VmEffectContext,
+): { script: string; files: string[] } | { failed: string } | undefined {
+  const vector = getVectors(template, 'CONTEXT')[0];
+  if (!vector) return undefined;
+  const made = contextScript(vector.pairs);
+  if (!made.ok) return { failed: made.message };
+  for (const w of made.warnings) ctx.logger.vmLog(vid, 'TM', 'W', w);
+  const script = join(vmDirOnFrontend, 'context.sh');
+  const notWritten = writeFrontendFile(script, made.text);
+  return notWritten ? { failed: notWritten } : { script, files: made.files };
 }
 
 /** Writes a file a driver needs; returns why it could not (a full disk), or undefined. */

@@ -126,7 +126,11 @@ describe('transfer-script inputs through oned', () => {
       }
       assert.equal(why, undefined, `allocated although ${why}`);
       const vid = value as number;
-      assert.deepEqual(await prologOf(vid), intendedProlog(disks, { vid, host: 'node1', vmDir: VM_DIR, frontend: hostname() }));
+      const script = join(one.location, 'var', String(vid), 'context.sh');
+      assert.deepEqual(await prologOf(vid), intendedProlog(disks, { vid, host: 'node1', vmDir: VM_DIR, frontend: hostname() }, { script, files: context.get('FILES') }));
+      // context.sh holds every CONTEXT value as the guest's sh will read it: single-quoted data.
+      const expected = [['HOSTNAME', vm.name], ...context].map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`);
+      assert.deepEqual(readFileSync(script, 'utf8').split('\n').slice(1, -1), expected);
     }), fcRunParams(60));
   });
 });

@@ -19,8 +19,16 @@ export function transferRefusal(disks: readonly Record<string, string>[], otherV
   return undefined;
 }
 
-/** The PROLOG lines for these DISK values (every plain disk has a SOURCE). */
-export function intendedProlog(disks: readonly Record<string, string>[], at: { vid: number; host: string; vmDir: string; frontend: string }): TransferLine[] {
+/**
+ * The PROLOG lines for these DISK values (every plain disk has a SOURCE);
+ * with a CONTEXT, its line last: context.sh, the blank-separated FILES, the
+ * ISO as the disk after the last DISK.
+ */
+export function intendedProlog(
+  disks: readonly Record<string, string>[],
+  at: { vid: number; host: string; vmDir: string; frontend: string },
+  context?: { script: string; files?: string },
+): TransferLine[] {
   const lines: TransferLine[] = [];
   disks.forEach((d, i) => {
     const dst = `${at.host}:${at.vmDir}/${at.vid}/images/disk.${i}`;
@@ -34,5 +42,9 @@ export function intendedProlog(disks: readonly Record<string, string>[], at: { v
       lines.push({ command: (d.CLONE ?? 'yes').toLowerCase() === 'no' ? 'LN' : 'CLONE', args: [src, dst, ...(d.SIZE ? [d.SIZE] : [])] });
     }
   });
+  if (context) {
+    const files = (context.files ?? '').split(/[ \t]+/).filter((f) => f !== '');
+    lines.push({ command: 'CONTEXT', args: [context.script, ...files, `${at.host}:${at.vmDir}/${at.vid}/images/disk.${disks.length}`] });
+  }
   return lines;
 }

@@ -39,7 +39,11 @@ describe('the shipped etc/oned.conf', () => {
       { name: 'vmm_dummy', executable: 'one_vmm_dummy', arguments: '', type: 'dummy' },
       { name: 'vmm_kvm', executable: 'one_vmm_kvm', arguments: '', default: 'vmm_kvm/vmm_kvm.conf', type: 'kvm' },
     ]);
-    assert.deepEqual(config.tmMads, [{ name: 'tm_dummy', executable: 'one_tm_dummy', arguments: '' }]);
+    assert.deepEqual(config.tmMads, [
+      { name: 'tm_dummy', executable: 'one_tm_dummy', arguments: '' },
+      { name: 'tm_nfs', executable: 'one_tm', arguments: 'tm_nfs/tm_nfs.conf' },
+      { name: 'tm_ssh', executable: 'one_tm', arguments: 'tm_ssh/tm_ssh.conf' },
+    ]);
     assert.equal(config.hmMad?.executable, 'one_hm');
     assert.deepEqual(config.vmHooks, []);
   });

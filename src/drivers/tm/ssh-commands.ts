@@ -1,0 +1,92 @@
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import { withContextIso } from './context-iso.ts';
+import { makeImage, makeSwap, mkdirFor } from './disk-tools.ts';
+import { parseLocation, parsePath, type Location, type PathLocation } from './location.ts';
+import { CommandFailed, pipe, run, runFed } from './place.ts';
+import { checkRemovable, placeOf, type TmCommand, type TmContext } from './tm-context.ts';
+
+/**
+ * tm_ssh (spec §4.5): every host keeps its own VM_DIR; images travel
+ * between the front-end and the hosts over ssh. A file is streamed from
+ * `cat` into `dd` on the other side (host to host through the front-end,
+ * as `scp -3`), a folder as a sparse-aware tar stream.
+ */
+
+/** Streams a file (or an http(s) body) to `dst`, creating its folder. */
+export async function copyFile(src: Location, dst: PathLocation, ctx: TmContext): Promise<void> {
+  const to = placeOf(dst, ctx);
+  const writer = [mkdirFor(dst.path), ['dd', `of=${dst.path}`, 'bs=1M', 'status=none']];
+  if (src.kind === 'url') {
+    const response = await fetch(src.url, { signal: ctx.signal }).catch((err: Error) => {
+      throw new CommandFailed(`GET ${src.url}: ${err.message}`);
+    });
+    if (!response.ok || !response.body) throw new CommandFailed(`GET ${src.url}: HTTP ${response.status}`);
+    await runFed(to, writer, Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), ctx.signal);
+    return;
+  }
+  await pipe(placeOf(src, ctx), [['cat', '--', src.path]], to, writer, ctx.signal);
+}
+
+export const succeeds = (promise: Promise<unknown>): Promise<boolean> => promise.then(() => true, () => false);
+
+/** CLONE src dst [size] (LN is the same for ssh: there is nothing to link to). SIZE is not used, as in 1.4. */
+const clone: TmCommand = async ([src, dst], ctx) => {
+  await copyFile(parseLocation(src, ctx.frontend), parsePath(dst, ctx.frontend), ctx);
+};
+
+const mkswap: TmCommand = async ([size, dst], ctx) => {
+  const loc = parsePath(dst, ctx.frontend);
+  await makeSwap(placeOf(loc, ctx), loc.path, size, ctx.signal);
+};
+
+const mkimage: TmCommand = async ([size, format, dst], ctx) => {
+  const loc = parsePath(dst, ctx.frontend);
+  await makeImage(placeOf(loc, ctx), loc.path, size, format, ctx.signal);
+};
+
+/**
+ * MV src dst, like `scp -r src dst` then `rm -rf src`: into dst when dst is
+ * an existing folder (EPILOG_STOP moves `images` into `$VAR/<vid>`), else to
+ * dst itself. The same path on the same host is nothing to do.
+ */
+const mv: TmCommand = async ([srcArg, dstArg], ctx) => {
+  const src = parsePath(srcArg, ctx.frontend);
+  const dst = parsePath(dstArg, ctx.frontend);
+  if (src.host === dst.host && src.path === dst.path) return ctx.log(`MV: ${srcArg} is already in place`);
+  checkRemovable(src, ctx, [ctx.vmDir, ctx.varDir]);
+  const from = placeOf(src, ctx);
+  const to = placeOf(dst, ctx);
+  const kind = (await run(from, [['stat', '-L', '-c', '%F', '--', src.path]], ctx.signal)).trim();
+  const into = await succeeds(run(to, [['test', '-d', dst.path]], ctx.signal));
+  const target = into ? posix.join(dst.path, posix.basename(src.path)) : dst.path;
+  if (kind === 'directory') {
+    await pipe(from, [['tar', '-C', src.path, '-cSf', '-', '.']], to, [['mkdir', '-p', '--', target], ['tar', '-C', target, '-xf', '-']], ctx.signal);
+  } else {
+    await copyFile(src, { ...dst, path: target }, ctx);
+  }
+  await run(from, [['rm', '-rf', '--', src.path]], ctx.signal);
+};
+
+const del: TmCommand = async ([dst], ctx) => {
+  const loc = parsePath(dst, ctx.frontend);
+  checkRemovable(loc, ctx, [ctx.vmDir]);
+  await run(placeOf(loc, ctx), [['rm', '-rf', '--', loc.path]], ctx.signal);
+};
+
+/** CONTEXT file… dst: the ISO is built on the front-end, then copied to the host. */
+const context: TmCommand = async (args, ctx) => {
+  const dst = parsePath(args[args.length - 1], ctx.frontend);
+  await withContextIso(args.slice(0, -1), ctx.signal, (iso) =>
+    copyFile({ kind: 'path', host: ctx.frontend, path: iso, local: true }, dst, ctx));
+};
+
+export const SSH_COMMANDS: Readonly<Record<string, TmCommand>> = {
+  'ssh/clone': clone,
+  'ssh/ln': clone,
+  'ssh/mkswap': mkswap,
+  'ssh/mkimage': mkimage,
+  'ssh/mv': mv,
+  'ssh/delete': del,
+  'ssh/context': context,
+};
