@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { xenConfig } from '../../../src/core/deployment/xen-config.ts';
 import { DriverManager } from '../../../src/drivers/driver-manager.ts';
-import type { DriverReply } from '../../../src/drivers/driver-reply.ts';
+import type { DriverLog, DriverReply } from '../../../src/drivers/driver-reply.ts';
 import { parseTemplate } from '../../../src/template/parse-template.ts';
 import { startSshHosts, type SshHosts } from '../../helpers/sshd-hosts.ts';
 import { xenStandin } from '../../helpers/xen-standin.ts';
-import { binDir, driverEnv, isAlive, MemoryLogger, repoRoot, scratch } from './support.ts';
+import { binDir, driverEnv, isAlive, MemoryLogger, repoRoot, scratch, waitUntil } from './support.ts';
 
 // one_vmm_xen as oned drives it (stdin/stdout through the DriverManager), against two real sshd
 // hosts whose PATH starts with stand-ins for xl, xm and xentop (no Xen here). The stand-ins check
@@ -24,6 +24,8 @@ const xen = xenStandin(join(tmp.dir, 'xen'), [address(0), address(1)]);
 let ssh: SshHosts;
 let baseEnv: NodeJS.ProcessEnv;
 const managers: DriverManager[] = [];
+const logs: DriverLog[] = [];
+const replies: DriverReply[] = [];
 const pids: (number | undefined)[] = [];
 
 before(async () => {
@@ -50,6 +52,8 @@ after(async () => {
 async function xenDriver(env: Record<string, string> = {}): Promise<DriverManager> {
   const m = new DriverManager({ binDir, logger: new MemoryLogger(), env: { ...baseEnv, ...env }, mads: [{ name: 'vmm_xen', kind: 'vmm', executable: 'one_vmm_xen', arguments: '-t 4' }] });
   managers.push(m);
+  m.logs$.subscribe((l) => logs.push(l));
+  m.replies$.subscribe((r) => replies.push(r));
   const started = await m.start();
   assert.deepEqual(started.failed, []);
   pids.push(m.pids().vmm_xen);
@@ -166,10 +170,20 @@ describe('one_vmm_xen against sshd hosts with a stand-in xl', () => {
     assert.deepEqual(names(0), []);
   });
 
-  it('SHUTDOWN of a guest that ignores it fails after the timeout; CANCEL destroys it', async () => {
+  it('SHUTDOWN of a guest that ignores it: DRIVER_CANCEL stops the wait, else it fails after the timeout; CANCEL destroys it', async () => {
     writeDeploymentFile(10, 2);
     ok(await req('DEPLOY', 10, [address(0), remoteDeployment(10, 2), '-']));
     xen.shutdownMode(address(0), 'ignore');
+    const lists = () => newCalls().filter((c) => c === `${address(0)} xl list one-10`).length;
+    const cancelled = req('SHUTDOWN', 10, [address(0), 'one-10', '-']);
+    await waitUntil(() => lists() > 0, 5000, 'SHUTDOWN waiting');
+    assert.ok(m.notify('vmm_xen', 'DRIVER_CANCEL 10'));
+    assert.equal((await cancelled).origin, 'manager'); // settled by the manager: the driver sends no reply
+    await waitUntil(() => logs.some((l) => l.vid === 10 && l.text === 'Driver command for 10 cancelled'), 5000, 'cancel log');
+    const listed = lists();
+    await new Promise((r) => setTimeout(r, 1500)); // past the shutdown timeout
+    assert.equal(lists(), listed, 'the wait stopped');
+    assert.equal(replies.filter((r) => r.verb === 'SHUTDOWN' && r.id === 10 && r.origin === 'driver').length, 0, 'no reply for the cancelled SHUTDOWN');
     const started = Date.now();
     const reply = await req('SHUTDOWN', 10, [address(0), 'one-10', '-']);
     assert.equal(reply.result, 'FAILURE');
