@@ -3,7 +3,7 @@ import { withContextIso } from './context-iso.ts';
 import { makeImage, makeSwap, mkdirFor } from './disk-tools.ts';
 import { frontendPath, parseLocation, parsePath, type PathLocation } from './location.ts';
 import { localPlace, run } from './place.ts';
-import { copyFile, succeeds } from './ssh-commands.ts';
+import { copyFile, movesInto } from './ssh-commands.ts';
 import { checkRemovable, type TmCommand, type TmContext } from './tm-context.ts';
 
 /**
@@ -39,17 +39,17 @@ const mkimage: TmCommand = async ([size, format, dst], ctx) =>
 /**
  * MV src dst: on shared storage the files usually are in place already
  * (stop, resume and migration name the same folder); a saved disk moves
- * from the VM folder to `$VAR/<vid>` with mv. Into dst when it is a folder.
+ * from the VM folder to `$VAR/<vid>` with mv (into dst as movesInto says).
  */
 const mv: TmCommand = async ([srcArg, dstArg], ctx) => {
   const srcLoc = parsePath(srcArg, ctx.frontend);
   const src = shared(srcLoc, ctx);
   const dst = shared(parsePath(dstArg, ctx.frontend), ctx);
-  const into = src !== dst && (await succeeds(run(localPlace, [['test', '-d', dst]], ctx.signal)));
+  const into = await movesInto(src, dst, (dir) => run(localPlace, [['test', '-d', dir]], ctx.signal));
   const target = into ? posix.join(dst, posix.basename(src)) : dst;
   if (target === src || dst === src) return ctx.log(`MV: ${srcArg} is already in place on the shared folder`);
   checkRemovable(srcLoc, ctx, [ctx.vmDir, ctx.varDir]);
-  await run(localPlace, [mkdirFor(target), ['mv', '-f', '--', src, target]], ctx.signal);
+  await run(localPlace, [mkdirFor(target), ['mv', '-f', '-T', '--', src, target]], ctx.signal);
 };
 
 const del: TmCommand = async ([dst], ctx) => {

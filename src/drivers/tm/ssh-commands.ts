@@ -28,7 +28,16 @@ export async function copyFile(src: Location, dst: PathLocation, ctx: TmContext)
   await pipe(placeOf(src, ctx), [['cat', '--', src.path]], to, writer, ctx.signal);
 }
 
-export const succeeds = (promise: Promise<unknown>): Promise<boolean> => promise.then(() => true, () => false);
+/**
+ * Whether MV puts src inside dst, as `scp -r` into an existing folder
+ * (EPILOG_STOP: `…/images` into `$VAR/<vid>`). A folder of the same name is
+ * replaced instead, so that moving `images` onto a leftover `images` never
+ * nests one in the other.
+ */
+export async function movesInto(src: string, dst: string, isFolder: (dir: string) => Promise<unknown>): Promise<boolean> {
+  if (src === dst || posix.basename(src) === posix.basename(dst)) return false;
+  return isFolder(dst).then(() => true, () => false);
+}
 
 /** CLONE src dst [size] (LN is the same for ssh: there is nothing to link to). SIZE is not used, as in 1.4. */
 const clone: TmCommand = async ([src, dst], ctx) => {
@@ -46,9 +55,8 @@ const mkimage: TmCommand = async ([size, format, dst], ctx) => {
 };
 
 /**
- * MV src dst, like `scp -r src dst` then `rm -rf src`: into dst when dst is
- * an existing folder (EPILOG_STOP moves `images` into `$VAR/<vid>`), else to
- * dst itself. The same path on the same host is nothing to do.
+ * MV src dst, like `scp -r src dst` then `rm -rf src` (see movesInto).
+ * The same path on the same host is nothing to do.
  */
 const mv: TmCommand = async ([srcArg, dstArg], ctx) => {
   const src = parsePath(srcArg, ctx.frontend);
@@ -58,8 +66,7 @@ const mv: TmCommand = async ([srcArg, dstArg], ctx) => {
   const from = placeOf(src, ctx);
   const to = placeOf(dst, ctx);
   const kind = (await run(from, [['stat', '-L', '-c', '%F', '--', src.path]], ctx.signal)).trim();
-  const into = await succeeds(run(to, [['test', '-d', dst.path]], ctx.signal));
-  const target = into ? posix.join(dst.path, posix.basename(src.path)) : dst.path;
+  const target = (await movesInto(src.path, dst.path, (dir) => run(to, [['test', '-d', dir]], ctx.signal))) ? posix.join(dst.path, posix.basename(src.path)) : dst.path;
   if (kind === 'directory') {
     await pipe(from, [['tar', '-C', src.path, '-cSf', '-', '.']], to, [['mkdir', '-p', '--', target], ['tar', '-C', target, '-xf', '-']], ctx.signal);
   } else {

@@ -83,4 +83,19 @@ describe('one_tm with tm_nfs on a shared folder', () => {
     assert.ok(missing.info.startsWith(`CLONE ${frontend}:/nonexistent/a.img `), missing.info);
     assert.match(missing.info, /disk\.0': mkdir -p -- .* && cp -- \/nonexistent\/a\.img .* \(on front-end\): cp: cannot stat '\/nonexistent\/a\.img': No such file or directory$/);
   });
+
+  it('a command set that cannot be read, or names an unknown implementation, fails every TRANSFER with the reason', async () => {
+    writeFileSync(join(location, 'etc', 'bad.conf'), 'CLONE = nfs/clone\nMV = scp/mv\n');
+    for (const [args, reason] of [['tm_nope/tm_nope.conf', /cannot read .*tm_nope\.conf: ENOENT/], ['bad.conf', /bad\.conf: line 2: unknown implementation scp\/mv/]] as const) {
+      const broken = await startTm('tm_nfs', driverEnv({ ONE_LOCATION: location }), args);
+      try {
+        const reply = await broken.transfer(varDir, 9, 'DELETE node1:/x/9/images\n');
+        assert.equal(reply.result, 'FAILURE');
+        assert.match(reply.info, /^Transfer driver not set up: /);
+        assert.match(reply.info, reason);
+      } finally {
+        await broken.stop();
+      }
+    }
+  });
 });

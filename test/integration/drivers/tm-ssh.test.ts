@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -103,10 +105,14 @@ describe('one_tm with tm_ssh against real sshd hosts', () => {
     // Both hosts are this machine, so the folders differ by vid to keep the move real.
     const other = ssh.hosts[1].address;
     const before = sha256(join(images(1), 'disk.0'));
+    // A leftover folder of the same name is filled, not nested into.
+    mkdirSync(images(2), { recursive: true });
+    writeFileSync(join(images(2), 'disk.0'), 'stale');
     const reply = await tm.transfer(varDir, 1, `MV ${host}:'${images(1)}' ${other}:'${images(2)}'\n`);
     assert.equal(reply.result, 'SUCCESS', reply.info);
     assert.equal(existsSync(images(1)), false);
     assert.equal(sha256(join(images(2), 'disk.0')), before);
+    assert.equal(existsSync(join(images(2), 'images')), false);
     const back = await tm.transfer(varDir, 1, `MV ${other}:'${images(2)}' ${host}:'${images(1)}'\n`);
     assert.equal(back.result, 'SUCCESS', back.info);
   });
@@ -149,5 +155,25 @@ describe('one_tm with tm_ssh against real sshd hosts', () => {
     assert.equal(broken.result, 'FAILURE');
     assert.match(broken.info, /Bad transfer script .*control character/);
     assert.deepEqual(findNamed(tmp.dir, 'MARK'), []);
+  });
+
+  it('CLONE downloads an http source on the front-end and streams it to the host; a 404 fails', async () => {
+    const server = createServer((req, res) => {
+      if (req.url === '/img.qcow2') createReadStream(image).pipe(res);
+      else res.writeHead(404).end('not here');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const dst = quoteWord(`${host}:${images(6)}/disk.0`);
+      const ok = await tm.transfer(varDir, 6, `CLONE http://127.0.0.1:${port}/img.qcow2 ${dst}\n`);
+      assert.equal(ok.result, 'SUCCESS', ok.info);
+      assert.equal(sha256(join(images(6), 'disk.0')), sha256(image));
+      const missing = await tm.transfer(varDir, 6, `CLONE http://127.0.0.1:${port}/nope ${dst}\n`);
+      assert.equal(missing.result, 'FAILURE');
+      assert.match(missing.info, /: GET http:\/\/127\.0\.0\.1:\d+\/nope: HTTP 404$/);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -14,10 +14,10 @@ import { binDir, isAlive, MemoryLogger, repoRoot } from './support.ts';
  * (oneLocation copies the shipped command sets there), and VM_DIR from its
  * oned.conf.
  */
-export async function startTm(name: 'tm_ssh' | 'tm_nfs', env: NodeJS.ProcessEnv) {
+export async function startTm(name: 'tm_ssh' | 'tm_nfs', env: NodeJS.ProcessEnv, args = `${name}/${name}.conf`) {
   const manager = new DriverManager({
     binDir, env, logger: new MemoryLogger(), requestTimeoutMs: 30_000,
-    mads: [{ name, kind: 'tm', executable: 'one_tm', arguments: `${name}/${name}.conf` }],
+    mads: [{ name, kind: 'tm', executable: 'one_tm', arguments: args }],
   });
   const logs: DriverLog[] = [];
   manager.logs$.subscribe((l) => logs.push(l));
