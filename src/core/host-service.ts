@@ -11,6 +11,7 @@ import { templateToXml } from '../template/template-xml.ts';
 import type { CoreContext, HostSample } from './core-context.ts';
 import type { HostMonitor } from './host-monitoring.ts';
 import { outcome } from './outcome.ts';
+import { hostView } from './state-views.ts';
 
 /** Hosts (spec §5): allocation, enable/disable, and what oned shows of them. Monitoring is in host-monitoring.ts. */
 export class HostService {
@@ -53,27 +54,14 @@ export class HostService {
 
   private toView(h: HostMachineState, capacity: ReturnType<typeof capacityByHost>): HostView | undefined {
     if (h.deleted) return undefined;
-    const used = capacity.get(h.id) ?? { cpu: 0, mem: 0, disk: 0, runningVms: 0 };
     // A quiet monitoring's sample is newer than the recorded figures: show it.
     const sample = this.ctx.hostSamples.get(h.id);
-    const s = { ...h.monitoredShare, ...(sample && sample.time >= h.lastMonTime ? sample.share : {}) };
-    return {
-      id: h.id,
-      name: h.name,
+    return hostView(h, capacity.get(h.id), {
       state: this.monitor.isQuietlyMonitoring(h.id) ? HostState.MONITORING : h.state,
-      imMad: h.imMad,
-      vmMad: h.vmMad,
-      tmMad: h.tmMad,
+      share: sample && sample.time >= h.lastMonTime ? sample.share : {},
       lastMonTime: this.monitor.lastMonTime(h),
-      share: {
-        diskUsage: used.disk, memUsage: used.mem, cpuUsage: used.cpu,
-        maxDisk: s.maxDisk, maxMem: s.maxMem, maxCpu: s.maxCpu,
-        freeDisk: s.freeDisk, freeMem: s.freeMem, freeCpu: s.freeCpu,
-        usedDisk: s.usedDisk, usedMem: s.usedMem, usedCpu: s.usedCpu,
-        runningVms: used.runningVms,
-      },
-      template: this.templateXmlOf(h.id),
-    };
+      templateXml: this.templateXmlOf(h.id),
+    });
   }
 
   async allocate(callerUid: number, name: string, imMad: string, vmMad: string, tmMad: string): Promise<Result<number>> {

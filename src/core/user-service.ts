@@ -4,6 +4,7 @@ import type { Result } from '../rpc/core-port.ts';
 import type { UserView } from '../rpc/views.ts';
 import type { CoreContext } from './core-context.ts';
 import { outcome } from './outcome.ts';
+import { userView } from './state-views.ts';
 
 type ActiveUser = Extract<UserState, { status: 'active' | 'deleted' }>;
 
@@ -13,9 +14,7 @@ export class UserService {
 
   view(uid: number): UserView | undefined {
     const actor = this.ctx.system.get('user', uid);
-    const state = actor?.state as UserState | undefined;
-    if (!actor || !state || state.status !== 'active') return undefined;
-    return { id: state.uid, name: state.name, passwordHash: state.passwordHash, enabled: state.enabled, version: actor.version };
+    return actor && userView(actor.state as UserState | undefined, actor.version);
   }
 
   all(): UserView[] {

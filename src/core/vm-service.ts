@@ -9,12 +9,12 @@ import type { Result, VmQuery } from '../rpc/core-port.ts';
 import type { VmView } from '../rpc/views.ts';
 import { parseTemplate } from '../template/parse-template.ts';
 import { getFloat, getInt, getSingle } from '../template/template-lookup.ts';
-import { removeAttributes, replaceAttributeAt, setSingle } from '../template/template-edit.ts';
+import { replaceAttributeAt, setSingle } from '../template/template-edit.ts';
 import { substituteVariables } from '../template/substitute-variables.ts';
 import { isVector, vector, type Template, type VectorAttribute } from '../template/template.ts';
-import { templateToXml } from '../template/template-xml.ts';
 import { checkCapacity } from './capacity-limits.ts';
 import type { CoreContext } from './core-context.ts';
+import { vmTemplateXml, vmView } from './state-views.ts';
 import type { HookService } from './hook-service.ts';
 import type { NetworkLeases } from './network-leases.ts';
 import { outcome } from './outcome.ts';
@@ -44,15 +44,6 @@ export function withContextResolved(template: Template, otherVm: (vid: number) =
   const context = template.attributes[index] as VectorAttribute;
   const resolved = vector('CONTEXT', context.pairs.map(([k, v]) => [k, substituteVariables(v, template, otherVm)] as const));
   return replaceAttributeAt(template, index, resolved);
-}
-
-/**
- * The template the documents show: SCHED_MESSAGE is oned's own attribute,
- * so one a user wrote into the template is never shown in its place.
- */
-function withSchedMessage(vm: VmState): Template {
-  const template = removeAttributes(vm.template as Template, 'SCHED_MESSAGE');
-  return vm.schedMessage ? setSingle(template, 'SCHED_MESSAGE', vm.schedMessage) : template;
 }
 
 /** Virtual machines: allocation with leases, user actions, and the driver replies. */
@@ -93,41 +84,15 @@ export class VmService {
     const actor = this.ctx.system.get('vm', vid)!;
     let cached = this.templateXml.get(vid);
     if (!cached || cached.version !== actor.version) {
-      cached = { version: actor.version, xml: templateToXml(withSchedMessage(actor.state as VmState)) };
+      cached = { version: actor.version, xml: vmTemplateXml(actor.state as VmState) };
       this.templateXml.set(vid, cached);
     }
     return cached.xml;
   }
 
   private toView(vm: VmState): VmView {
-    const templateOf = () => this.templateXmlOf(vm.id);
-    const poll = this.ctx.vmPolls.get(vm.id);
-    const h = vm.history[vm.history.length - 1];
-    return {
-      id: vm.id,
-      uid: vm.uid,
-      username: this.users.nameOf(vm.uid),
-      name: vm.name,
-      lastPoll: poll?.lastPoll ?? 0,
-      state: vm.state,
-      lcmState: vm.lcm,
-      stime: vm.stime,
-      etime: vm.etime,
-      deployId: vm.deployId,
-      memory: poll?.memory ?? 0,
-      cpu: poll?.cpu ?? 0,
-      netTx: poll?.netTx ?? 0,
-      netRx: poll?.netRx ?? 0,
-      // Rendered only when a document prints it (info, extended pool), then cached.
-      get template() {
-        return templateOf();
-      },
-      history: h && {
-        seq: h.seq, hostname: h.hostname, hid: h.hid, stime: h.stime, etime: h.etime,
-        pstime: h.pstime, petime: h.petime, rstime: h.rstime, retime: h.retime,
-        estime: h.estime, eetime: h.eetime, reason: h.reason,
-      },
-    };
+    // The template is rendered only when a document prints it (info, extended pool), then cached.
+    return vmView(vm, this.users.nameOf(vm.uid), this.ctx.vmPolls.get(vm.id), () => this.templateXmlOf(vm.id));
   }
 
   // ---- commands ---------------------------------------------------------------

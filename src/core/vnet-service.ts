@@ -1,6 +1,6 @@
 import { domainError, ErrorCode, type DomainError } from '../events/domain-error.ts';
 import { VnetType } from '../events/vnet-events.ts';
-import { formatIpv4, rangedLayout } from '../machines/vnet/ip.ts';
+import { rangedLayout } from '../machines/vnet/ip.ts';
 import { parseMacPrefix } from '../machines/vnet/mac.ts';
 import type { CreateVnet } from '../machines/vnet/vnet-commands.ts';
 import { reviveVnetState, type VnetState } from '../machines/vnet/vnet-state.ts';
@@ -9,10 +9,10 @@ import type { VnetView } from '../rpc/views.ts';
 import { parseTemplate } from '../template/parse-template.ts';
 import { getSingle, getVectors, vectorValue } from '../template/template-lookup.ts';
 import type { Template } from '../template/template.ts';
-import { templateToXml } from '../template/template-xml.ts';
 import type { CoreContext } from './core-context.ts';
 import type { NetworkLeases } from './network-leases.ts';
 import { outcome } from './outcome.ts';
+import { vnetView } from './state-views.ts';
 import type { UserService } from './user-service.ts';
 
 const fail = (code: DomainError['code'], message: string) => ({ ok: false as const, error: domainError(code, message) });
@@ -50,21 +50,7 @@ export class VnetService {
   }
 
   private toView(s: VnetState, withLeases: boolean): VnetView {
-    return {
-      id: s.id,
-      uid: s.uid,
-      username: this.users.nameOf(s.uid),
-      name: s.name,
-      type: s.type,
-      bridge: s.bridge,
-      public: s.public,
-      template: withLeases ? templateToXml(s.template as Template) : '',
-      // The pool document only counts used leases (TOTAL_LEASES).
-      leases: s.leases
-        .rows()
-        .filter((r) => withLeases || r.used)
-        .map((r) => ({ ip: formatIpv4(r.ip), mac: r.mac, used: r.used, vid: r.vid })),
-    };
+    return vnetView(s, this.users.nameOf(s.uid), withLeases);
   }
 
   /** `one.vn.allocate`: parse and check the whole template before anything is appended. */
