@@ -68,8 +68,20 @@ async function start(layout: Layout, rebuild: boolean): Promise<void> {
     // mm_sched finds oned where it listens; a wildcard address is reached on loopback.
     const host = ['0.0.0.0', '::', ''].includes(listenAddress) ? '127.0.0.1' : listenAddress;
     const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}/RPC2`;
+    const schedOut = join(layout.log, 'sched.out');
+    const schedLog = join(layout.log, 'sched.log');
+    const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+    const [schedOutBefore, schedLogBefore] = [sizeOf(schedOut), sizeOf(schedLog)];
     const spid = daemon(layout, 'mm_sched', ['-p', String(port)], 'sched.out', { ONE_XMLRPC: endpoint });
     writeFilePid(join(layout.run, 'sched.pid'), spid);
+    // mm_sched stops at once on a bad sched.conf or missing credentials, before its first log
+    // line: wait for that line (or the exit) so that a failure is not reported as "started".
+    for (let waited = 0; waited < 15_000 && isAlive(spid) && sizeOf(schedLog) === schedLogBefore; waited += 50) await sleep(50);
+    if (!isAlive(spid)) {
+      rmSync(join(layout.run, 'sched.pid'), { force: true });
+      fail(`oned started (pid ${pid}, port ${port}), but the scheduler did not: ` +
+        `${lastLine(schedOut, schedOutBefore) ?? `see ${schedOut}`}\nFix it and run \`one stop\`, then \`one start\`.`);
+    }
     console.log(`oned started (pid ${pid}, port ${port}) and scheduler started (pid ${spid})`);
   } else {
     console.log(`oned started (pid ${pid}, port ${port})`);

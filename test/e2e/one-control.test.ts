@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { XmlRpcClient } from '../../src/rpc/client.ts';
@@ -89,6 +89,16 @@ describe('one start|stop|status (spec §11.7)', () => {
     const r = one(location, 'start');
     assert.notEqual(r.code, 0);
     assert.match(r.err, /oned\.conf:\d+: .*MAC_PREFIX/);
+  });
+
+  it('says so when the scheduler cannot start (a bad sched.conf), naming the line', async () => {
+    const location = makeLocation(dummyConf(await freePort()));
+    locations.push(location);
+    writeFileSync(join(location, 'etc', 'sched.conf'), 'MAX_HOST = 0\n');
+    const r = one(location, 'start');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /oned started \(pid \d+, port \d+\), but the scheduler did not: mm_sched: .*sched\.conf:1: MAX_HOST: must be an integer from 1/);
+    assert.equal(existsSync(join(location, 'var', 'sched.pid')), false);
   });
 
   it('prints usage for an unknown command', () => {
