@@ -3,7 +3,7 @@ import { withContextIso } from './context-iso.ts';
 import { makeImage, makeSwap, mkdirFor } from './disk-tools.ts';
 import { frontendPath, parseLocation, parsePath, type PathLocation } from './location.ts';
 import { localPlace, run } from './place.ts';
-import { copyFile, movesInto } from './ssh-commands.ts';
+import { copyFile, movesInto } from './file-moves.ts';
 import { checkRemovable, type TmCommand, type TmContext } from './tm-context.ts';
 
 /**
@@ -48,13 +48,13 @@ const mv: TmCommand = async ([srcArg, dstArg], ctx) => {
   const into = await movesInto(src, dst, (dir) => run(localPlace, [['test', '-d', dir]], ctx.signal));
   const target = into ? posix.join(dst, posix.basename(src)) : dst;
   if (target === src || dst === src) return ctx.log(`MV: ${srcArg} is already in place on the shared folder`);
-  checkRemovable(srcLoc, ctx, [ctx.vmDir, ctx.varDir]);
+  checkRemovable(srcLoc, [ctx.vmDir, ctx.varDir]);
   await run(localPlace, [mkdirFor(target), ['mv', '-f', '-T', '--', src, target]], ctx.signal);
 };
 
 const del: TmCommand = async ([dst], ctx) => {
   const loc = parsePath(dst, ctx.frontend);
-  checkRemovable(loc, ctx, [ctx.vmDir]);
+  checkRemovable(loc, [ctx.vmDir]);
   await run(localPlace, [['rm', '-rf', '--', shared(loc, ctx)]], ctx.signal);
 };
 

@@ -1,43 +1,17 @@
 import { posix } from 'node:path';
-import { Readable } from 'node:stream';
 import { withContextIso } from './context-iso.ts';
-import { makeImage, makeSwap, mkdirFor } from './disk-tools.ts';
-import { parseLocation, parsePath, type Location, type PathLocation } from './location.ts';
-import { CommandFailed, pipe, run, runFed } from './place.ts';
-import { checkRemovable, placeOf, type TmCommand, type TmContext } from './tm-context.ts';
+import { makeImage, makeSwap } from './disk-tools.ts';
+import { copyFile, movesInto } from './file-moves.ts';
+import { parseLocation, parsePath } from './location.ts';
+import { pipe, run } from './place.ts';
+import { checkRemovable, placeOf, type TmCommand } from './tm-context.ts';
 
 /**
  * tm_ssh (spec §4.5): every host keeps its own VM_DIR; images travel
  * between the front-end and the hosts over ssh. A file is streamed from
  * `cat` into `dd` on the other side (host to host through the front-end,
- * as `scp -3`), a folder as a sparse-aware tar stream.
+ * as `scp -3`), a folder as a sparse-aware tar stream (file-moves.ts).
  */
-
-/** Streams a file (or an http(s) body) to `dst`, creating its folder. */
-export async function copyFile(src: Location, dst: PathLocation, ctx: TmContext): Promise<void> {
-  const to = placeOf(dst, ctx);
-  const writer = [mkdirFor(dst.path), ['dd', `of=${dst.path}`, 'bs=1M', 'status=none']];
-  if (src.kind === 'url') {
-    const response = await fetch(src.url, { signal: ctx.signal }).catch((err: Error) => {
-      throw new CommandFailed(`GET ${src.url}: ${err.message}`);
-    });
-    if (!response.ok || !response.body) throw new CommandFailed(`GET ${src.url}: HTTP ${response.status}`);
-    await runFed(to, writer, Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), ctx.signal);
-    return;
-  }
-  await pipe(placeOf(src, ctx), [['cat', '--', src.path]], to, writer, ctx.signal);
-}
-
-/**
- * Whether MV puts src inside dst, as `scp -r` into an existing folder
- * (EPILOG_STOP: `…/images` into `$VAR/<vid>`). A folder of the same name is
- * replaced instead, so that moving `images` onto a leftover `images` never
- * nests one in the other.
- */
-export async function movesInto(src: string, dst: string, isFolder: (dir: string) => Promise<unknown>): Promise<boolean> {
-  if (src === dst || posix.basename(src) === posix.basename(dst)) return false;
-  return isFolder(dst).then(() => true, () => false);
-}
 
 /** CLONE src dst [size] (LN is the same for ssh: there is nothing to link to). SIZE is not used, as in 1.4. */
 const clone: TmCommand = async ([src, dst], ctx) => {
@@ -62,13 +36,15 @@ const mv: TmCommand = async ([srcArg, dstArg], ctx) => {
   const src = parsePath(srcArg, ctx.frontend);
   const dst = parsePath(dstArg, ctx.frontend);
   if (src.host === dst.host && src.path === dst.path) return ctx.log(`MV: ${srcArg} is already in place`);
-  checkRemovable(src, ctx, [ctx.vmDir, ctx.varDir]);
+  checkRemovable(src, [ctx.vmDir, ctx.varDir]);
   const from = placeOf(src, ctx);
   const to = placeOf(dst, ctx);
   const kind = (await run(from, [['stat', '-L', '-c', '%F', '--', src.path]], ctx.signal)).trim();
-  const target = (await movesInto(src.path, dst.path, (dir) => run(to, [['test', '-d', dir]], ctx.signal))) ? posix.join(dst.path, posix.basename(src.path)) : dst.path;
+  const into = await movesInto(src.path, dst.path, (dir) => run(to, [['test', '-d', dir]], ctx.signal));
+  const target = into ? posix.join(dst.path, posix.basename(src.path)) : dst.path;
   if (kind === 'directory') {
-    await pipe(from, [['tar', '-C', src.path, '-cSf', '-', '.']], to, [['mkdir', '-p', '--', target], ['tar', '-C', target, '-xf', '-']], ctx.signal);
+    const unpack = [['mkdir', '-p', '--', target], ['tar', '-C', target, '-xf', '-']];
+    await pipe(from, [['tar', '-C', src.path, '-cSf', '-', '.']], to, unpack, ctx.signal);
   } else {
     await copyFile(src, { ...dst, path: target }, ctx);
   }
@@ -77,7 +53,7 @@ const mv: TmCommand = async ([srcArg, dstArg], ctx) => {
 
 const del: TmCommand = async ([dst], ctx) => {
   const loc = parsePath(dst, ctx.frontend);
-  checkRemovable(loc, ctx, [ctx.vmDir]);
+  checkRemovable(loc, [ctx.vmDir]);
   await run(placeOf(loc, ctx), [['rm', '-rf', '--', loc.path]], ctx.signal);
 };
 

@@ -26,7 +26,7 @@ export const placeOf = (loc: PathLocation, ctx: TmContext): Place => (loc.local 
  * come from oned, so this only matters for a bug or a hand-written script,
  * and `rm -rf` is where either would hurt most.
  */
-export function checkRemovable(loc: PathLocation, ctx: TmContext, dirs: readonly string[]): void {
+export function checkRemovable(loc: PathLocation, dirs: readonly string[]): void {
   if (!dirs.some((dir) => isInside(loc.path, dir))) {
     throw new LocationError(`refusing to remove ${loc.host}:${loc.path}: not inside ${dirs.join(' or ')}`);
   }

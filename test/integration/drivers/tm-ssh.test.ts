@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -175,5 +175,17 @@ describe('one_tm with tm_ssh against real sshd hosts', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('CLONE keeps a raw image sparse, trailing hole included', async () => {
+    const raw = join(tmp.dir, 'sparse.raw');
+    writeFileSync(raw, 'boot sector');
+    truncateSync(raw, 8 * 2 ** 20);
+    const reply = await tm.transfer(varDir, 7, `CLONE ${quoteWord(raw)} ${quoteWord(`${host}:${images(7)}/disk.0`)}\n`);
+    assert.equal(reply.result, 'SUCCESS', reply.info);
+    const copy = join(images(7), 'disk.0');
+    assert.equal(statSync(copy).size, 8 * 2 ** 20);
+    assert.equal(sha256(copy), sha256(raw));
+    assert.ok(statSync(copy).blocks * 512 <= 2 ** 20, `${statSync(copy).blocks} blocks allocated`);
   });
 });
