@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { transferScript, type TransferInput } from '../../../src/core/transfer-script.ts';
 import { quoteWord } from '../../../src/inputs/shell-words.ts';
 import { startSshHosts, type SshHosts } from '../../helpers/sshd-hosts.ts';
-import { driverEnv, scratch } from './support.ts';
+import { driverEnv, scratch, waitUntil } from './support.ts';
 import { ATTACK_NAME, findNamed, imageFormat, isoFile, isoNames, oneLocation, qcow2Image, sha256, startTm, writeContext } from './tm-support.ts';
 
 // Needs openssh-server, qemu-utils (qemu-img, qemu-io) and genisoimage (genisoimage, isoinfo).
@@ -187,5 +188,25 @@ describe('one_tm with tm_ssh against real sshd hosts', () => {
     assert.equal(statSync(copy).size, 8 * 2 ** 20);
     assert.equal(sha256(copy), sha256(raw));
     assert.ok(statSync(copy).blocks * 512 <= 2 ** 20, `${statSync(copy).blocks} blocks allocated`);
+  });
+
+  it('DRIVER_CANCEL stops a transfer: no ssh or dd of it is left running', async () => {
+    // A source that sends a little and then never ends.
+    const server = createServer((_req, res) => res.write(Buffer.alloc(65536, 1)));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const dst = `${images(8)}/disk.0`;
+    const running = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(dst));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const reply = tm.transfer(varDir, 8, `CLONE http://127.0.0.1:${port}/slow ${quoteWord(`${host}:${dst}`)}\n`);
+      await waitUntil(() => existsSync(dst), 10_000, 'the copy to start');
+      assert.ok(running().length > 0, 'ssh and dd run while the copy goes on');
+      tm.cancel(8);
+      assert.equal((await reply).result, 'FAILURE');
+      await waitUntil(() => running().length === 0, 10_000, 'the copy processes to exit');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -33,6 +33,10 @@ export async function startTm(name: 'tm_ssh' | 'tm_nfs', env: NodeJS.ProcessEnv,
       writeFileSync(path, text);
       return manager.request(name, 'TRANSFER', vid, [path]);
     },
+    /** DRIVER_CANCEL <vid>, as oned sends it. */
+    cancel(vid: number) {
+      manager.notify(name, `DRIVER_CANCEL ${vid}`);
+    },
     async stop() {
       const pid = manager.pids()[name];
       await manager.stop();
