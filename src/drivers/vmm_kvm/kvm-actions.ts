@@ -1,30 +1,19 @@
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { invalidHostNameMessage, isValidHostName } from '../../inputs/host-name.ts';
 import { shellCommand, shellQuote } from '../../inputs/shell-words.ts';
 import { abortableSleep } from '../abortable-sleep.ts';
 import type { ActionContext, ActionOutcome, ActionSpec } from '../driver-base.ts';
-import { SshSession, type ExecResult } from '../ssh/ssh-session.ts';
 import type { SshSettings } from '../ssh/ssh-settings.ts';
+import { copyToHostCommand, readDeploymentFile } from '../vmm/deployment-file.ts';
+import { errorText, failure, onHost as onHostWith, success, type RemoteRun } from '../vmm/on-host.ts';
 import type { KvmSettings } from './kvm-settings.ts';
 import { cpuPercent, parseDomstats, pollInfo, type DomainSample } from './poll-info.ts';
-
-type Run = (command: string, stdin?: string) => Promise<ExecResult>;
 
 /** virsh's words for "no such domain" (dominfo, domstate, domstats, destroy…). */
 const NOT_FOUND = /failed to get domain|domain not found|no domain with matching/i;
 /** Separates the two domstats samples of a first POLL. */
 const SECOND_SAMPLE = '--one-second-sample--';
 const MAX_CPU_SAMPLES = 10_000;
-
-const failure = (info: string): ActionOutcome => ({ result: 'FAILURE', info });
-const success = (info = ''): ActionOutcome => ({ result: 'SUCCESS', info });
-
-/** What a failed remote command said: virsh's stderr on one line, else the exit status. */
-export function errorText(out: ExecResult): string {
-  const text = (out.stderr.trim() || out.stdout.trim()).replace(/\s+/g, ' ');
-  return text.slice(0, 2000) || `exit ${out.code ?? out.signal ?? 'unknown'}`;
-}
 
 /**
  * The verbs of one_vmm_kvm (spec §4.4, after 1.4's one_vmm_kvm.rb): each
@@ -35,22 +24,8 @@ export function kvmActions(kvm: KvmSettings, ssh: SshSettings): Record<string, A
   const virsh = (...args: string[]) => shellCommand(['virsh', '-c', kvm.uri, ...args]);
   const cpuSamples = new Map<string, DomainSample>();
 
-  /** Connects to `host`, runs `body` with a command runner, always closes; every error becomes a FAILURE. */
-  async function onHost(host: string, ctx: ActionContext, timeoutMs: number, body: (run: Run) => Promise<ActionOutcome>): Promise<ActionOutcome> {
-    if (!isValidHostName(host)) return failure(invalidHostNameMessage(host));
-    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
-    let session: SshSession | undefined;
-    try {
-      session = await SshSession.connect(host, ssh, signal);
-      const open = session;
-      return await body((command, stdin) => open.exec(command, stdin, signal));
-    } catch (err) {
-      if (signal.aborted && !ctx.signal.aborted) return failure(`Timed out after ${timeoutMs / 1000} s on ${host}`);
-      return failure((err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' '));
-    } finally {
-      session?.close();
-    }
-  }
+  const onHost = (host: string, ctx: ActionContext, timeoutMs: number, body: (run: RemoteRun) => Promise<ActionOutcome>) =>
+    onHostWith(host, ssh, ctx, timeoutMs, body);
 
   /** One virsh command whose exit status is the whole answer. */
   const simple = (host: string, ctx: ActionContext, command: string, onSuccess: () => void = () => undefined) =>
@@ -68,19 +43,10 @@ export function kvmActions(kvm: KvmSettings, ssh: SshSettings): Record<string, A
       arity: [3, 3],
       async run(id, [host, remoteFile], ctx) {
         // oned wrote <var>/<vid>/deployment.<seq>; it names the copy on the host (§4.4.1).
-        const name = basename(remoteFile);
-        if (!remoteFile.startsWith('/') || !/^deployment\.\d{1,15}$/.test(name)) {
-          return failure(`Bad deployment file ${JSON.stringify(remoteFile)}: expected an absolute path ending in deployment.<seq>`);
-        }
-        const local = join(kvm.varDir, String(id), name);
-        let text: string;
-        try {
-          text = await readFile(local, 'utf8');
-        } catch (err) {
-          return failure(`Cannot read deployment file ${local}: ${(err as Error).message}`);
-        }
+        const file = await readDeploymentFile(id, remoteFile, kvm.varDir);
+        if ('error' in file) return failure(file.error);
         return onHost(host, ctx, kvm.actionTimeoutMs, async (run) => {
-          const out = await run(`mkdir -p ${shellQuote(dirname(remoteFile))} && cat > ${shellQuote(remoteFile)} && ${virsh('create', remoteFile)}`, text);
+          const out = await run(`${copyToHostCommand(remoteFile)} && ${virsh('create', remoteFile)}`, file.text);
           if (out.code !== 0) return failure(errorText(out));
           // libvirt 9: "Domain 'one-5' created from …"; older: "Domain one-5 created from …".
           const created = /Domain '?([^'\s]+)'? created/.exec(out.stdout);
