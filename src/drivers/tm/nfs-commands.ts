@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { withContextIso } from './context-iso.ts';
 import { makeImage, makeSwap, mkdirFor } from './disk-tools.ts';
@@ -48,6 +49,8 @@ const mv: TmCommand = async ([srcArg, dstArg], ctx) => {
   const into = await movesInto(src, dst, (dir) => run(localPlace, [['test', '-d', dir]], ctx.signal));
   const target = into ? posix.join(dst, posix.basename(src)) : dst;
   if (target === src || dst === src) return ctx.log(`MV: ${srcArg} is already in place on the shared folder`);
+  // oned re-sends a transfer cut short by its restart: a move that already happened is done.
+  if (!existsSync(src) && existsSync(target)) return ctx.log(`MV: ${srcArg} is gone and ${target} exists: moved already`);
   checkRemovable(srcLoc, [ctx.vmDir, ctx.varDir]);
   await run(localPlace, [mkdirFor(target), ['mv', '-f', '-T', '--', src, target]], ctx.signal);
 };

@@ -30,7 +30,8 @@ const mkimage: TmCommand = async ([size, format, dst], ctx) => {
 
 /**
  * MV src dst, like `scp -r src dst` then `rm -rf src` (see movesInto).
- * The same path on the same host is nothing to do.
+ * The same path on the same host is nothing to do, and so is a source that
+ * is gone when its target is there (the MV ran before oned restarted).
  */
 const mv: TmCommand = async ([srcArg, dstArg], ctx) => {
   const src = parsePath(srcArg, ctx.frontend);
@@ -39,9 +40,15 @@ const mv: TmCommand = async ([srcArg, dstArg], ctx) => {
   checkRemovable(src, [ctx.vmDir, ctx.varDir]);
   const from = placeOf(src, ctx);
   const to = placeOf(dst, ctx);
-  const kind = (await run(from, [['stat', '-L', '-c', '%F', '--', src.path]], ctx.signal)).trim();
   const into = await movesInto(src.path, dst.path, (dir) => run(to, [['test', '-d', dir]], ctx.signal));
   const target = into ? posix.join(dst.path, posix.basename(src.path)) : dst.path;
+  const stat = await run(from, [['stat', '-L', '-c', '%F', '--', src.path]], ctx.signal).catch(async (err: Error) => {
+    // oned re-sends a transfer cut short by its restart: a move that already happened is done.
+    if (await run(to, [['test', '-e', target]], ctx.signal).then(() => true, () => false)) return undefined;
+    throw err;
+  });
+  if (stat === undefined) return ctx.log(`MV: ${srcArg} is gone and ${target} exists: moved already`);
+  const kind = stat.trim();
   if (kind === 'directory') {
     const unpack = [['mkdir', '-p', '--', target], ['tar', '-C', target, '-xf', '-']];
     await pipe(from, [['tar', '-C', src.path, '-cSf', '-', '.']], to, unpack, ctx.signal);

@@ -95,6 +95,11 @@ describe('one_tm with tm_ssh against real sshd hosts', () => {
     // The swap file stays sparse through the tar stream.
     assert.ok(statSync(join(varDir, '1', 'images', 'disk.1')).blocks * 512 < 2 ** 20);
 
+    // Sent again, as after an oned restart: the folder is already where it should be.
+    const again = await tm.transfer(varDir, 1, script({ action: 'EPILOG_STOP', vid: 1 }));
+    assert.equal(again.result, 'SUCCESS', again.info);
+    assert.ok(tm.logs.some((l) => l.vid === 1 && /is gone and .* exists: moved already/.test(l.text)));
+
     const resume = await tm.transfer(varDir, 1, script({ action: 'PROLOG_RESUME', vid: 1 }));
     assert.equal(resume.result, 'SUCCESS', resume.info);
     assert.equal(existsSync(join(varDir, '1', 'images')), false);
