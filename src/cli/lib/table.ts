@@ -1,4 +1,5 @@
 import { CliError } from './cli-error.ts';
+import { safeText } from './safe-text.ts';
 
 /** One column of a listing (spec §10.2–10.5 give key, header and width). */
 export interface Column<Row> {
@@ -107,7 +108,7 @@ export function renderTable<Row>(spec: TableSpec<Row>, rows: readonly Row[], opt
       .map((x) => x.row);
   }
 
-  const cells = kept.map((row) => shown.map((c) => c.value(row)));
+  const cells = kept.map((row) => shown.map((c) => safeText(c.value(row))));
   const widths = fitWidths(shown, cells, options.maxWidth);
   const line = (values: readonly string[]) =>
     values.map((v, i) => fitCell(v, widths[i], !!shown[i].numeric)).join(' ').trimEnd();

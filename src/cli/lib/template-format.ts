@@ -1,4 +1,5 @@
 import { isXmlObject, type XmlNode } from './one-xml.ts';
+import { safeText } from './safe-text.ts';
 
 /**
  * Prints a TEMPLATE element as `NAME=VALUE` lines, and vector attributes as
@@ -27,7 +28,7 @@ function formatAttribute(name: string, value: XmlNode, indent: boolean): string 
 // Vector members are leaves in OpenNebula templates; anything deeper is
 // printed flat rather than dropped.
 function flatText(value: XmlNode): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return safeText(value);
   if (Array.isArray(value)) return value.map(flatText).join(',');
   return Object.entries(value).map(([k, v]) => `${k}=${flatText(v)}`).join(',');
 }

@@ -1,4 +1,5 @@
 /** Helpers shared by the `show` views. */
+import { safeText } from './safe-text.ts';
 
 /** A section title: bold (and underlined for the first) on a TTY. */
 export function sectionHeader(title: string, decorate: boolean, underline = false): string {
@@ -8,5 +9,5 @@ export function sectionHeader(title: string, decorate: boolean, underline = fals
 
 /** `KEY<padding>: value` lines, the layout of every 1.4 `show`. */
 export function keyValueLines(pairs: ReadonlyArray<readonly [string, string]>, keyWidth: number): string {
-  return pairs.map(([k, v]) => `${k.padEnd(keyWidth)}: ${v}`.trimEnd()).join('\n');
+  return pairs.map(([k, v]) => `${k.padEnd(keyWidth)}: ${safeText(v)}`.trimEnd()).join('\n');
 }
