@@ -9,6 +9,7 @@ import type { VmEffect, VmState as Vm } from '../machines/vm/vm-types.ts';
 import type { Template } from '../template/template.ts';
 import type { CoreContext } from './core-context.ts';
 import type { OneCore } from './one-core.ts';
+import { RestartProbe } from './restart-probe.ts';
 import { unlessLogIsFull } from './write-retry.ts';
 
 const POLL_LETTERS = new Set(['a', 'p', 'e', 'd', '-']);
@@ -34,7 +35,12 @@ export class EffectRouter {
     private readonly ctx: CoreContext,
     private readonly core: OneCore,
     private readonly frontend: string,
-  ) {}
+  ) {
+    this.restartProbe = new RestartProbe(ctx, core, (stream, effects, actor) => this.sink(stream, effects, actor));
+  }
+
+  /** BOOT and MIGRATE VMs on real hypervisors: look at the hosts before sending anything again. */
+  private readonly restartProbe: RestartProbe;
 
   /** The ActorSystem's effect sink. */
   readonly sink = (stream: string, effects: readonly unknown[], actor: AnyActor): void => {
@@ -144,7 +150,8 @@ export class EffectRouter {
     for (const actor of this.ctx.system.all('vm')) {
       const effects = actor.decider.reconcile(actor.state);
       issued += effects.length;
-      this.sink(actor.stream, effects, actor);
+      if (this.restartProbe.covers(actor.state as Vm)) void this.restartProbe.look(actor);
+      else this.sink(actor.stream, effects, actor);
     }
     for (const actor of [...this.ctx.system.all('host'), ...this.ctx.system.all('hook')]) {
       const effects = actor.decider.reconcile(actor.state);

@@ -38,6 +38,14 @@ export function kvmActions(kvm: KvmSettings, ssh: SshSettings): Record<string, A
 
   const forget = (host: string, domain: string) => cpuSamples.delete(`${host} ${domain}`);
 
+  /** VMM_KVM_TEST_PAUSE: holds the action (cancellable) so that a test can kill oned in BOOT or MIGRATE. */
+  const testPause = async (verb: string, when: 'before' | 'after', ctx: ActionContext) => {
+    const p = kvm.testPause;
+    if (p?.verb !== verb || p.when !== when) return;
+    ctx.log(`VMM_KVM_TEST_PAUSE: holding ${verb} ${when} virsh for ${p.ms / 1000} s`);
+    await abortableSleep(p.ms, ctx.signal);
+  };
+
   return {
     DEPLOY: {
       arity: [3, 3],
@@ -46,8 +54,10 @@ export function kvmActions(kvm: KvmSettings, ssh: SshSettings): Record<string, A
         const file = await readDeploymentFile(id, remoteFile, kvm.varDir);
         if ('error' in file) return failure(file.error);
         return onHost(host, ctx, kvm.actionTimeoutMs, async (run) => {
+          await testPause('DEPLOY', 'before', ctx);
           const out = await run(`${copyToHostCommand(remoteFile)} && ${virsh('create', remoteFile)}`, file.text);
           if (out.code !== 0) return failure(errorText(out));
+          await testPause('DEPLOY', 'after', ctx);
           // libvirt 9: "Domain 'one-5' created from …"; older: "Domain one-5 created from …".
           const created = /Domain '?([^'\s]+)'? created/.exec(out.stdout);
           if (!created) ctx.log(`virsh create printed no domain name (${out.stdout.trim().slice(0, 200)}); using one-${id}`);
@@ -102,7 +112,14 @@ export function kvmActions(kvm: KvmSettings, ssh: SshSettings): Record<string, A
       run: (_id, [source, domain, dest], ctx) => {
         if (!isValidHostName(dest)) return Promise.resolve(failure(invalidHostNameMessage(dest)));
         const uri = kvm.migrateUri.replaceAll('%h', dest);
-        return simple(source, ctx, virsh('migrate', '--live', domain, uri), () => forget(source, domain));
+        return onHost(source, ctx, kvm.actionTimeoutMs, async (run) => {
+          await testPause('MIGRATE', 'before', ctx);
+          const out = await run(virsh('migrate', '--live', domain, uri));
+          if (out.code !== 0) return failure(errorText(out));
+          forget(source, domain);
+          await testPause('MIGRATE', 'after', ctx);
+          return success();
+        });
       },
     },
 

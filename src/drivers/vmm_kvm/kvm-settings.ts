@@ -13,6 +13,23 @@ export interface KvmSettings {
   readonly shutdownTimeoutMs: number;
   /** Pause between two checks that a shutting-down domain is gone. */
   readonly shutdownCheckMs: number;
+  /** Test-only hold of DEPLOY or MIGRATE, so that a test can kill oned mid-action (VMM_KVM_TEST_PAUSE). */
+  readonly testPause?: TestPause;
+}
+
+export interface TestPause {
+  readonly verb: 'DEPLOY' | 'MIGRATE';
+  /** Before the virsh command runs, or after it succeeded and before the reply. */
+  readonly when: 'before' | 'after';
+  readonly ms: number;
+}
+
+/** `VMM_KVM_TEST_PAUSE=<DEPLOY|MIGRATE>:<before|after>:<seconds>`; unset or empty: none. */
+export function testPauseFrom(value: string | undefined): TestPause | undefined | { error: string } {
+  if (!value) return undefined;
+  const m = /^(DEPLOY|MIGRATE):(before|after):(\d{1,5})$/.exec(value);
+  if (!m) return { error: `VMM_KVM_TEST_PAUSE must be <DEPLOY|MIGRATE>:<before|after>:<seconds>, got ${JSON.stringify(value)}` };
+  return { verb: m[1] as TestPause['verb'], when: m[2] as TestPause['when'], ms: Number(m[3]) * 1000 };
 }
 
 export const DEFAULT_URI = 'qemu:///system';
@@ -45,7 +62,10 @@ export function kvmSettings(env: NodeJS.ProcessEnv, positional: readonly string[
     }
   }
   const uri = argUri || env.LIBVIRT_URI || env.LIBVIRT_DEFAULT_URI || DEFAULT_URI;
+  const testPause = testPauseFrom(env.VMM_KVM_TEST_PAUSE);
+  if (testPause && 'error' in testPause) return testPause;
   return {
+    ...(testPause ? { testPause } : {}),
     uri,
     migrateUri: env.VMM_KVM_MIGRATE_URI || migrateUriFor(uri),
     varDir: env.ONE_VAR || process.cwd(), // the wrapper exports ONE_VAR and runs the driver in it
