@@ -8,14 +8,22 @@
  *   oneaudit replay          checks the chain too, folds the log through the VM
  *                            and host machines and compares the result with what
  *                            oned serves; a broken chain fails it
- *   oneaudit log [stream]    prints the log (optionally one stream), one JSON line an event
+ *   oneaudit replay --at T   the state of every VM, host, network and user at T
+ *                            (a seq, @epoch-seconds or ISO 8601), as the list
+ *                            tables or (-x) the pool documents
+ *   oneaudit show vm 42 --at T   one object then, as onevm show / one.vm.info
+ *   oneaudit log [vm 42]     a readable timeline of the log or of one object;
+ *                            --user alice: what alice's calls did; --json: the events
+ *   oneaudit diff --from T1 --to T2   objects created, deleted, changed state, moved
  *
  * ONE_XMLRPC and ONE_AUTH as for the other tools; oneadmin only.
  */
 import { Command, CommanderError } from 'commander';
 import { AuditContext } from './audit-context.ts';
+import { registerDiff } from './commands/diff.ts';
 import { registerLog } from './commands/log.ts';
 import { registerReplay } from './commands/replay.ts';
+import { registerShow } from './commands/show.ts';
 import { registerVerify } from './commands/verify.ts';
 
 /** Usage errors exit 3, as oneaudit always did; oned or credential errors 255. */
@@ -27,7 +35,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .description('checks oned\'s event log through the API (oneadmin only)')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'Error: ')) });
-  for (const register of [registerVerify, registerReplay, registerLog]) register(program, ctx);
+  for (const register of [registerVerify, registerReplay, registerShow, registerLog, registerDiff]) register(program, ctx);
   if (argv.length === 0) {
     process.stderr.write(program.helpInformation());
     return EXIT_USAGE;

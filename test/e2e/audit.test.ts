@@ -24,7 +24,7 @@ describe('oneaudit, through the API only', () => {
       const replayed = audit(one, 'replay');
       assert.equal(replayed.status, 0, replayed.stdout + replayed.stderr);
       assert.match(replayed.stdout, /replay matches oned/);
-      const log = audit(one, 'log', 'vm/1');
+      const log = audit(one, 'log', 'vm/1', '--json');
       assert.deepEqual(log.stdout.trim().split('\n').map((l) => JSON.parse(l).event.type), ['VmAllocated', 'VmHeld']);
 
       // Tamper with one.db behind the running oned's back (one.event.poll reads the table):

@@ -4,8 +4,13 @@ import type { HostMachineState } from '../../machines/host/host-types.ts';
 import { vmDecider } from '../../machines/vm/vm-decider.ts';
 import type { VmState } from '../../machines/vm/vm-types.ts';
 import { escapeXml } from '../../template/escape-xml.ts';
+import { describeAt, type AtInstant } from '../at-instant.ts';
+import { AT_HELP, atOption } from '../at-option.ts';
 import type { AuditContext } from '../audit-context.ts';
 import { ChainChecker, type ChainCheck } from '../chain-check.ts';
+import { foldTo } from '../fold-to.ts';
+import { OBJECT_KINDS, poolDocuments } from '../world-documents.ts';
+import { worldTables } from '../world-tables.ts';
 import { breakLines } from './verify.ts';
 
 const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
@@ -75,9 +80,29 @@ export async function replayAgainstOned(ctx: AuditContext): Promise<void> {
   if (problems.length > 0) ctx.exitCode = 1;
 }
 
+/**
+ * `oneaudit replay --at <time|seq>`: every VM, host, network and user as
+ * they stood then, as the four list tables or (-x) the four pool documents,
+ * one per line.
+ */
+async function replayAt(ctx: AuditContext, at: AtInstant, xml: boolean): Promise<void> {
+  const world = await foldTo(ctx, at);
+  const docs = poolDocuments(world);
+  if (xml) {
+    for (const kind of OBJECT_KINDS) ctx.print(docs[kind]);
+    return;
+  }
+  const instant = at.kind === 'time' ? at.ms : (world.ts ?? 0);
+  const last = world.ts === undefined ? 'the log was empty' : `last event seq ${world.seq} at ${new Date(world.ts).toISOString()}`;
+  ctx.print(`State at ${describeAt(at)} (${last})\n`);
+  ctx.print(worldTables(docs, Math.floor(instant / 1000)));
+}
+
 export function registerReplay(program: Command, ctx: AuditContext): void {
   program
     .command('replay')
-    .description('folds the log and compares it with what oned serves now')
-    .action(() => replayAgainstOned(ctx));
+    .description('folds the log and compares it with what oned serves now; with --at, prints the state at that point instead')
+    .option('--at <time|seq>', `replay up to ${AT_HELP}`, atOption)
+    .option('-x, --xml', 'with --at: the pool documents (one.vmpool.info, one.hostpool.info, one.vnpool.info, one.userpool.info)')
+    .action((options: { at?: AtInstant; xml?: boolean }) => (options.at ? replayAt(ctx, options.at, !!options.xml) : replayAgainstOned(ctx)));
 }
