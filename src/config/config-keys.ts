@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import type { TemplateAttribute } from '../template/index.ts';
 import type { Layout } from './layout.ts';
 import { madReader, readHook } from './mad-vectors.ts';
 import type { OnedConfig } from './oned-config.ts';
 import {
   absolutePath,
+  absolutePaths,
   debugLevel,
   listenAddress,
   macPrefix,
@@ -51,6 +53,8 @@ export const ONED_CONF_KEYS: Readonly<Record<string, KeySpec>> = {
   VM_POLLING_INTERVAL: scalar('vmPollingInterval', positiveInteger, 300),
   MANAGER_TIMER: scalar('managerTimer', positiveInteger, 30),
   VM_DIR: scalar('vmDir', thenCheck(nonEmptyText, absolutePath), (layout) => layout.var),
+  // Where users other than oneadmin may take DISK SOURCE and CONTEXT FILES from (src/core/front-end-files.ts).
+  SAFE_DIRS: scalar('safeDirs', absolutePaths, (layout) => [join(layout.var, 'images')]),
   PORT: scalar('port', tcpPort, 2633),
   LISTEN_ADDRESS: scalar('listenAddress', listenAddress, '127.0.0.1'),
   // 1.4 meant WARNING but its built-in default was broken (spec §12.1 #11).

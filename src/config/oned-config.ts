@@ -8,6 +8,8 @@ export interface OnedConfig {
   readonly managerTimer: number;
   /** Path on the hosts where VM folders live. */
   readonly vmDir: string;
+  /** Front-end folders whose files users other than oneadmin may use as DISK SOURCE and CONTEXT FILES. */
+  readonly safeDirs: readonly string[];
   /** XML-RPC port. */
   readonly port: number;
   readonly listenAddress: string;

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { posix } from 'node:path';
 
 /**
  * Checks for single values in oned.conf. Each returns the typed value or a
@@ -41,6 +42,21 @@ export const macPrefix: Check<string> = (raw) =>
 
 export const absolutePath: Check<string> = (raw) =>
   raw.startsWith('/') ? raw : problem(`must be an absolute path, got ${shown(raw)}`);
+
+/**
+ * SAFE_DIRS: blank-separated absolute paths, each kept lexically normal
+ * (no `.`, `..`, `//` or trailing `/`) so that a prefix test on it is sound.
+ * An empty value is an empty list: no front-end file for other users than oneadmin.
+ */
+export const absolutePaths: Check<readonly string[]> = (raw) => {
+  const paths = raw.split(/[ \t]+/).filter((p) => p !== '');
+  const relative = paths.find((p) => !p.startsWith('/'));
+  if (relative !== undefined) return problem(`must be absolute paths separated by blanks, got ${shown(relative)}`);
+  return paths.map((p) => {
+    const normal = posix.normalize(p);
+    return normal.length > 1 ? normal.replace(/\/+$/, '') : normal;
+  });
+};
 
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 

@@ -17,6 +17,7 @@ import type { CoreContext } from './core-context.ts';
 import { vmTemplateXml, vmView } from './state-views.ts';
 import type { HookService } from './hook-service.ts';
 import type { NetworkLeases } from './network-leases.ts';
+import { frontEndFileProblem } from './front-end-files.ts';
 import { outcome } from './outcome.ts';
 import { transferInputProblem } from './transfer-inputs.ts';
 import type { UserService } from './user-service.ts';
@@ -123,6 +124,9 @@ export class VmService {
       // Checked on the final template: leases and `$` variables have filled in NIC and CONTEXT by now.
       const badInput = transferInputProblem(template);
       if (badInput) return fail(ErrorCode.XML_RPC_API, `[VirtualMachineAllocate] ${badInput}`);
+      // DISK SOURCE and CONTEXT FILES are copied from the front-end: only SAFE_DIRS for users but oneadmin.
+      const badFile = frontEndFileProblem(template, callerUid, this.ctx.config.safeDirs);
+      if (badFile) return fail(ErrorCode.XML_RPC_API, `[VirtualMachineAllocate] ${badFile}`);
       const command: VmCommand = { type: 'Allocate', vid, uid: callerUid, name, template, requirement: requirementOf(template), now };
       const planned = this.planVm(vid, states, command);
       if (!planned.ok) return planned;

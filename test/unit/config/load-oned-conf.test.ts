@@ -72,6 +72,7 @@ describe('oned.conf defaults (spec §8.2)', () => {
       vmPollingInterval: 300,
       managerTimer: 30,
       vmDir: '/opt/one/var',
+      safeDirs: ['/opt/one/var/images'],
       port: 2633,
       listenAddress: '127.0.0.1',
       debugLevel: 1,
@@ -112,6 +113,17 @@ describe('oned.conf defaults (spec §8.2)', () => {
       [r.value.driverTimeout, r.value.monitoringConcurrency, r.value.snapshotInterval, r.value.checkpointInterval, r.value.vmTemplateMaxSize, r.value.loginBackoffFailures],
       [60, 4, 50, 5, 65536, 3],
     );
+  });
+
+  it('reads SAFE_DIRS as blank-separated absolute paths, written plainly; empty is none', () => {
+    const dirs = (text: string) => {
+      const r = parseOnedConf(text, 'oned.conf', layout);
+      assert.ok(r.ok, r.ok ? '' : r.error.map((p) => p.message).join('\n'));
+      return r.value.safeDirs;
+    };
+    assert.deepEqual(dirs('SAFE_DIRS = "/srv/images/  /data/./iso/ /a/b/../c"'), ['/srv/images', '/data/iso', '/a/c']);
+    assert.deepEqual(dirs('SAFE_DIRS = "/ //"'), ['/', '/']);
+    assert.deepEqual(dirs('SAFE_DIRS = ""'), []);
   });
 
   it('reads MAD and hook vectors with their optional parts', () => {
@@ -160,6 +172,8 @@ describe('oned.conf validation errors name file:line', () => {
     ['MAC_PREFIX = 0001', /^oned\.conf:1: MAC_PREFIX:/],
     ['VM_DIR = relative/path', /^oned\.conf:1: VM_DIR: must be an absolute path/],
     ['VM_DIR =', /^oned\.conf:1: VM_DIR: must not be empty$/],
+    ['PORT = 1\nSAFE_DIRS = "/srv/images images"', /^oned\.conf:2: SAFE_DIRS: must be absolute paths separated by blanks, got "images"$/],
+    ['SAFE_DIRS = [ A = /x ]', /^oned\.conf:1: SAFE_DIRS: must be a single value, not a vector$/],
     ['LISTEN_ADDRESS = "not an address"', /^oned\.conf:1: LISTEN_ADDRESS: must be an IP address or a host name/],
     ['PORT = [ A = 1 ]', /^oned\.conf:1: PORT: must be a single value, not a vector$/],
     ['PORT = 1\nPORT = 2', /^oned\.conf:2: PORT: set more than once \(first on line 1\)$/],
