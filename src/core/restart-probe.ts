@@ -69,7 +69,7 @@ export function stepAfterRestart(
   if (target.found === 'present') return { kind: 'reply', verb: 'MIGRATE', success: true, info: '', why: `${on} only: the migration had succeeded` };
   const where = source.found === 'present' ? `still on ${source.host} only` : `on neither ${source.host} nor ${target.host}`;
   return {
-    kind: 'reply', verb: 'MIGRATE', success: false, why: `${domain} is ${where}: back to ${source.host}`,
+    kind: 'reply', verb: 'MIGRATE', success: false, why: `${domain} is ${where}: the interrupted migration is given up, RUNNING on ${source.host} again`,
     info: `Migration interrupted by an oned restart; ${domain} is ${where}`,
   };
 }
