@@ -72,6 +72,7 @@ export class EffectRouter {
       frontend: this.frontend,
       etcDir: this.ctx.layout.etc,
       vmMads: this.ctx.config.vmMads,
+      safeDirs: this.ctx.config.safeDirs,
       onReply: (vid, { driver, verb, reply }) => {
         if (this.ctx.lifecycle.stopping) return;
         if (!reply.success && reply.info && !reply.info.startsWith('-')) {

@@ -7,6 +7,7 @@ import type { VmEffect } from '../machines/vm/vm-types.ts';
 import type { MadConfig } from '../config/oned-config.ts';
 import { deploymentFile } from './deployment-file.ts';
 import { contextScript } from './context-script.ts';
+import { frontEndFileProblem } from './front-end-files.ts';
 import { TRANSFER_SUFFIX, transferScript } from './transfer-script.ts';
 
 /** The driver requests of the VM machine (spec §2.3–2.5); state changes are logged elsewhere. */
@@ -29,6 +30,8 @@ export interface VmEffectContext {
   /** oned's etc dir and VM_MAD entries: a VM_MAD's TYPE and DEFAULT choose the deployment file. */
   readonly etcDir: string;
   readonly vmMads: readonly MadConfig[];
+  /** SAFE_DIRS of oned.conf: checked again at PROLOG (front-end-files.ts). */
+  readonly safeDirs: readonly string[];
   /** Replies that must go back to the VM actor (not sent for fire-and-forget cleanup). */
   readonly onReply: (vid: number, outcome: VmDriverOutcome) => void;
 }
@@ -48,7 +51,7 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
       ctx.drivers.notify(effect.mad, 'DRIVER_CANCEL', [String(effect.vid)]);
       return;
     case 'tm': {
-      const context = effect.action === 'PROLOG' ? writeContextScript(effect.vid, template, vmDirOnFrontend, ctx) : undefined;
+      const context = effect.action === 'PROLOG' ? prepareProlog(effect.vid, template, owner, vmDirOnFrontend, ctx) : undefined;
       if (context && 'failed' in context) {
         ctx.logger.vmLog(effect.vid, 'TM', 'E', context.failed);
         ctx.onReply(effect.vid, { driver: 'tm', verb: 'TRANSFER', reply: { verb: 'TRANSFER', success: false, id: effect.vid, info: context.failed } });
@@ -131,6 +134,19 @@ export function runVmEffect(effect: VmDriverEffect, template: Template, ctx: VmE
       return;
     }
   }
+}
+
+/**
+ * PROLOG: the front-end files are checked against SAFE_DIRS again (allocation
+ * did it too, but a resubmitted VM may predate the rule or a narrower
+ * SAFE_DIRS, and a link in a safe folder may have been replaced since), then
+ * context.sh is written.
+ */
+function prepareProlog(
+  vid: number, template: Template, owner: number, vmDirOnFrontend: string, ctx: VmEffectContext,
+): ReturnType<typeof writeContextScript> {
+  const unsafe = frontEndFileProblem(template, owner, ctx.safeDirs);
+  return unsafe ? { failed: unsafe } : writeContextScript(vid, template, vmDirOnFrontend, ctx);
 }
 
 /**

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sessionOf } from '../../src/rpc/one-auth.ts';
-import { allEvents, Oned, sha1hex } from '../helpers/oned-harness.ts';
+import { allEvents, Oned, sha1hex, waitFor } from '../helpers/oned-harness.ts';
 
 /**
  * SAFE_DIRS through a real oned (default: <var>/images): a user other than
@@ -75,5 +75,19 @@ describe('SAFE_DIRS at one.vm.allocate', () => {
   it('lets oneadmin use any front-end file, one.db included', async () => {
     const vid = await one.ok('one.vm.allocate', `NAME = admin\nDISK = [ SOURCE = "${db}", TARGET = hda ]\nCONTEXT = [ FILES = "/etc/hostname ${db}" ]`);
     assert.equal(typeof vid, 'number');
+  });
+
+  it('checks again at PROLOG: a file swapped for a link to one.db after allocation fails the VM, nothing is copied', async () => {
+    const hid = await one.ok('one.host.allocate', 'node1', 'im_dummy', 'vmm_dummy', 'tm_dummy');
+    writeFileSync(join(images, 'swapped.img'), 'image');
+    const [ok, vid] = await allocateAs(alice, `DISK = [ SOURCE = "${images}/swapped.img", TARGET = hda ]`);
+    assert.equal(ok, true, String(vid));
+    rmSync(join(images, 'swapped.img'));
+    symlinkSync(db, join(images, 'swapped.img'));
+    await one.ok('one.vm.deploy', vid, hid);
+    await waitFor(`VM ${vid} FAILED`, async () => /<STATE>7<\/STATE>/.test(String(await one.ok('one.vm.info', vid))));
+    const log = readFileSync(join(one.location, 'var', String(vid), 'vm.log'), 'utf8');
+    assert.match(log, new RegExp(`SOURCE ${images}/swapped.img leaves SAFE_DIRS \\(${images}\\) through a symbolic link`));
+    assert.equal(existsSync(join(one.location, 'var', String(vid), 'transfer.0.prolog')), false, 'no transfer script was written');
   });
 });
