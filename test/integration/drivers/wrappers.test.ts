@@ -60,6 +60,49 @@ describe('driver wrappers', () => {
     }
   });
 
+  it('one_im_ssh -t N: the probe list, not N, names the rc file and the log', async () => {
+    const location = oneLocation('loc3', {
+      'etc/mad/defaultrc': 'ONE_MAD_DEBUG=1\n',
+      'etc/im_nope/im_noperc': 'IM_NOPE_MARK=from-rc\n',
+      'etc/4/4rc': 'IM_NOPE_MARK=from-the-thread-count\n',
+    });
+    const env = driverEnv({ ONE_LOCATION: location });
+    delete env.ONE_MAD_DEBUG;
+    const m = new DriverManager({ binDir, env, mads: [{ name: 'im', kind: 'im', executable: 'one_im_ssh', arguments: '-t 4 -r /tmp/x im_nope/im_nope.conf' }] });
+    try {
+      await m.start();
+      const pid = m.pids().im!;
+      assert.match(readFileSync(`/proc/${pid}/environ`, 'utf8'), /(^|\0)IM_NOPE_MARK=from-rc\0/);
+      assert.match(readFileSync(`/proc/${pid}/environ`, 'utf8'), /(^|\0)IM_REMOTE_DIR=\/tmp\/x\0/);
+      assert.equal(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(-4, -1).join(' '), '-t 4 im_nope/im_nope.conf');
+      const reply = await m.request('im', 'MONITOR', 1, ['node1']);
+      assert.match(reply.info, /cannot read probe list .*\/etc\/im_nope\/im_nope\.conf/);
+      assert.ok(existsSync(join(location, 'var', 'im_nope.log')), 'the log is var/im_nope.log');
+      assert.equal(existsSync(join(location, 'var', '4.log')), false);
+    } finally {
+      await m.stop();
+    }
+  });
+
+  it('a flag missing its value at the end is refused by the driver, not a wrapper stuck in a loop', async () => {
+    const m = new DriverManager({
+      binDir,
+      env: driverEnv(),
+      mads: [
+        { name: 'im', kind: 'im', executable: 'one_im_ssh', arguments: 'im_nope/im_nope.conf -t' },
+        { name: 'tm', kind: 'tm', executable: 'one_tm', arguments: 'tm_ssh/tm_ssh.conf -t' },
+        { name: 'im2', kind: 'im', executable: 'one_im_ssh', arguments: 'im_nope/im_nope.conf -r' },
+      ],
+    });
+    const started = await m.start();
+    await m.stop();
+    // A trailing -r (this wrapper's remote dir) is dropped: im2 starts.
+    assert.deepEqual(started.failed, [
+      { name: 'im', reason: 'driver answered INIT FAILURE: -t needs a whole number, got nothing' },
+      { name: 'tm', reason: 'driver answered INIT FAILURE: -t needs a whole number, got nothing' },
+    ]);
+  });
+
   it('answers INIT FAILURE for bad flags', async () => {
     const m = new DriverManager({ binDir, env: driverEnv(), mads: [{ name: 'tm', kind: 'tm', executable: 'one_tm_dummy', arguments: '-t lots' }] });
     const started = await m.start();
