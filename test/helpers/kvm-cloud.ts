@@ -4,10 +4,14 @@
  * and bench/lifecycle.ts share it. Needs root and Debian's openssh-server,
  * libvirt-daemon-system, libvirt-clients, qemu-system-x86.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startHypervisorHosts, type HypervisorHosts } from './libvirt-hosts.ts';
 import { dummyConf, makeLocation, Oned, waitFor } from './oned-harness.ts';
+
+const execFileP = promisify(execFile);
 
 export const VM_STATE = { ACTIVE: '3', DONE: '6', FAILED: '7' } as const;
 export const LCM_STATE = { BOOT: '2', RUNNING: '3', MIGRATE: '4' } as const;
@@ -82,6 +86,16 @@ export class KvmCloud {
   /** Names of every domain host i's libvirtd knows (running or defined), asked from outside. */
   async domains(i: number): Promise<string[]> {
     return (await this.hv.virsh(i, 'list', '--all', '--name')).split('\n').filter(Boolean);
+  }
+
+  /** Runs a shell command on host i over SSH, as the driver does; resolves to stdout. */
+  async ssh(i: number, command: string): Promise<string> {
+    const h = this.hv.ssh.hosts[i];
+    const { stdout } = await execFileP('ssh', [
+      '-i', h.keyPath, '-o', `UserKnownHostsFile=${h.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes',
+      '-o', 'BatchMode=yes', '-p', String(h.port), `${h.user}@${h.address}`, command,
+    ], { timeout: 120_000 });
+    return stdout;
   }
 
   vmLog(vid: number): string {
