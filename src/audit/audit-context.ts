@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../events/envelope.ts';
+import { dbEvents } from './db-events.ts';
 import { XmlRpcClient } from '../rpc/client.ts';
 import { readCredentials, sessionOf } from '../rpc/one-auth.ts';
 
@@ -40,9 +41,16 @@ export class AuditContext {
     return value;
   }
 
-  /** The whole log in seq order, page by page, through one.event.poll. */
-  async *events(): AsyncGenerator<StoredEvent[]> {
-    for (let after = 0; ; ) {
+  /** Set by `--db <file>`: read that one.db instead of asking oned (see db-events.ts). */
+  dbFile: string | undefined;
+
+  /** The log after seq `from` (the whole log by default) in seq order, page by page, through one.event.poll. */
+  async *events(from = 0): AsyncGenerator<StoredEvent[]> {
+    if (this.dbFile !== undefined) {
+      yield* dbEvents(this.dbFile, from, PAGE);
+      return;
+    }
+    for (let after = from; ; ) {
       const page = JSON.parse((await this.call('one.event.poll', after, PAGE, 0)) as string) as StoredEvent[];
       if (page.length === 0) return;
       yield page;

@@ -15,12 +15,16 @@
  *   oneaudit log [vm 42]     a readable timeline of the log or of one object;
  *                            --user alice: what alice's calls did; --json: the events
  *   oneaudit diff --from T1 --to T2   objects created, deleted, changed state, moved
+ *   oneaudit export [--from seq]   the events as JSON lines with their hash chain
+ *   --db <one.db>            any of these on a database file instead of through
+ *                            the API (e.g. one that oned refuses to start on)
  *
  * ONE_XMLRPC and ONE_AUTH as for the other tools; oneadmin only.
  */
 import { Command, CommanderError } from 'commander';
 import { AuditContext } from './audit-context.ts';
 import { registerDiff } from './commands/diff.ts';
+import { registerExport } from './commands/export.ts';
 import { registerLog } from './commands/log.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerShow } from './commands/show.ts';
@@ -34,8 +38,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('oneaudit')
     .description('checks oned\'s event log through the API (oneadmin only)')
     .exitOverride()
-    .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'Error: ')) });
-  for (const register of [registerVerify, registerReplay, registerShow, registerLog, registerDiff]) register(program, ctx);
+    .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'Error: ')) })
+    .option('--db <file>', 'read this one.db (read-only) instead of asking oned through the API')
+    .hook('preAction', (cmd) => {
+      ctx.dbFile = cmd.opts<{ db?: string }>().db;
+    });
+  for (const register of [registerVerify, registerReplay, registerShow, registerLog, registerDiff, registerExport]) register(program, ctx);
   if (argv.length === 0) {
     process.stderr.write(program.helpInformation());
     return EXIT_USAGE;

@@ -7,6 +7,8 @@ export interface UserAllocated {
   readonly uid: number;
   readonly name: string;
   readonly passwordHash: string;
+  /** Names the secret field: the chain hashes its digest and readers outside oned see only that (src/store/secret-fields.ts). Absent in events written before. */
+  readonly secrets?: readonly string[];
 }
 
 export interface UserDeleted {
@@ -18,6 +20,7 @@ export interface UserPasswordChanged {
   readonly type: 'UserPasswordChanged';
   readonly uid: number;
   readonly passwordHash: string;
+  readonly secrets?: readonly string[];
 }
 
 export interface UserEnabled {

@@ -10,6 +10,7 @@ import { EVENT_LOG_DDL, prepareEventLogStatements, type EventLogStatements } fro
 import { encodeAppend, type EncodedAppend } from './encode-append.ts';
 import { rawRowToStoredEvent, type EventRow, type RawEventRow } from './event-row.ts';
 import { ChainFollower, GENESIS, GENESIS_HASH, chainHash, verifyChain } from './hash-chain.ts';
+import { hashedData } from './secret-fields.ts';
 import { followLog } from './follow-log.ts';
 
 export interface EventLogOptions {
@@ -233,7 +234,9 @@ export class SqliteEventLog implements EventLog {
             meta: append.meta,
             ts,
           };
-          const hash = chainHash(this.tipHash, fields);
+          // The hash covers the hashed form (secrets as digests); the row keeps the secret.
+          const hashed = hashedData(fields.data);
+          const hash = chainHash(this.tipHash, hashed === fields.data ? fields : { ...fields, data: hashed });
           this.st.insert.run(fields.seq, fields.stream, version, fields.type, fields.data, fields.meta, ts, hash);
           this.tipSeq = fields.seq;
           this.tipHash = hash;
@@ -348,7 +351,7 @@ export class SqliteEventLog implements EventLog {
   *replay(from: LogPosition): Iterable<ReplayedEvent> {
     const chain = new ChainFollower(from.seq > 0 ? { seq: from.seq, hash: Buffer.from(from.hash, 'hex') } : GENESIS);
     for (const [seq, stream, version, type, data, meta, ts, hash] of this.st.replay.iterate(from.seq) as IterableIterator<RawEventRow>) {
-      chain.next({ seq, stream, version, type, data, meta, ts, hash });
+      chain.next({ seq, stream, version, type, data: hashedData(data), meta, ts, hash });
       yield { seq, stream, version, event: { type, ...(JSON.parse(data) as object) } };
     }
   }
@@ -361,7 +364,8 @@ export class SqliteEventLog implements EventLog {
 
   verify(from?: LogPosition): ChainVerdict {
     const start = from && from.seq > 0 ? { seq: from.seq, hash: Buffer.from(from.hash, 'hex') } : GENESIS;
-    return verifyChain(this.st.walk.iterate(start.seq) as IterableIterator<EventRow>, this.tipSeq, start);
+    const rows = this.st.walk.iterate(start.seq) as IterableIterator<EventRow>;
+    return verifyChain(withHashedData(rows), this.tipSeq, start);
   }
 
   deleteSnapshots(): void {
@@ -403,4 +407,8 @@ export class SqliteEventLog implements EventLog {
 function isConstraintViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+function* withHashedData(rows: Iterable<EventRow>): Iterable<EventRow> {
+  for (const r of rows) yield { ...r, data: hashedData(r.data) };
 }

@@ -42,7 +42,7 @@ function decide(state: UserState, command: UserCommand): Decision<UserEvent> {
       if (!VALID_HASH.test(command.passwordHash)) {
         return reject(domainError(ErrorCode.XML_RPC_API, 'Invalid password'));
       }
-      return accept({ type: 'UserAllocated', uid: command.uid, name: command.name, passwordHash: command.passwordHash });
+      return accept({ type: 'UserAllocated', uid: command.uid, name: command.name, passwordHash: command.passwordHash, secrets: SECRETS });
     case 'DeleteUser':
       if (state.status !== 'active') return missing();
       if (state.uid === ONEADMIN_UID) {
@@ -54,7 +54,7 @@ function decide(state: UserState, command: UserCommand): Decision<UserEvent> {
       if (!VALID_HASH.test(command.passwordHash)) {
         return reject(domainError(ErrorCode.XML_RPC_API, 'Invalid password'));
       }
-      return accept({ type: 'UserPasswordChanged', uid: state.uid, passwordHash: command.passwordHash });
+      return accept({ type: 'UserPasswordChanged', uid: state.uid, passwordHash: command.passwordHash, secrets: SECRETS });
     case 'EnableUser':
       if (state.status !== 'active') return missing();
       if (!command.enable && state.uid === ONEADMIN_UID) {
@@ -64,6 +64,9 @@ function decide(state: UserState, command: UserCommand): Decision<UserEvent> {
       return accept(command.enable ? { type: 'UserEnabled', uid: state.uid } : { type: 'UserDisabled', uid: state.uid });
   }
 }
+
+/** Marks the password hash as a secret of the event: see src/store/secret-fields.ts. */
+const SECRETS: readonly string[] = ['passwordHash'];
 
 function evolve(state: UserState, event: UserEvent): UserState {
   switch (event.type) {

@@ -28,7 +28,7 @@ function run(commands: readonly UserCommand[]): { state: UserState; events: User
 describe('userDecider', () => {
   it('allocates an enabled user', () => {
     const { state, events } = run([{ type: 'AllocateUser', uid: 3, name: 'alice', passwordHash: HASH }]);
-    assert.deepEqual(events, [{ type: 'UserAllocated', uid: 3, name: 'alice', passwordHash: HASH }]);
+    assert.deepEqual(events, [{ type: 'UserAllocated', uid: 3, name: 'alice', passwordHash: HASH, secrets: ['passwordHash'] }]);
     assert.deepEqual(state, { status: 'active', uid: 3, name: 'alice', passwordHash: HASH, enabled: true });
   });
 
