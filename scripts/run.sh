@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+node scripts/build.mjs    # compiles oned, mm_sched and the drivers into dist/ when a source changed
 auth="${ONE_AUTH:-$HOME/.one/one_auth}"
 if [ ! -f "$auth" ]; then
   mkdir -p "$(dirname "$auth")"

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+node scripts/build.mjs    # the compiled bundles bin/ starts (dist/), once, before tests start many processes
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if npm test 2>&1 | tee "$log"; then exit 0; fi

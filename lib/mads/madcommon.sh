@@ -32,6 +32,6 @@ exec_driver() {
     else
         exec 2>/dev/null
     fi
-    exec nice -n "$PRIORITY" "${ONE_NODE:-node}" --import "$CODE_ROOT/node_modules/tsx/dist/loader.mjs" \
-        "$CODE_ROOT/src/drivers/$main" "$@"
+    # Compiled JavaScript from dist/, rebuilt when a source changed (src/launch/run-compiled.mjs).
+    exec nice -n "$PRIORITY" "${ONE_NODE:-node}" "$CODE_ROOT/src/launch/run-compiled.mjs" "drivers/$main" "$@"
 }

@@ -8,15 +8,15 @@
 // built from changed (mtime or size). V8's code cache for the bundle is
 // kept next to it, keyed by the bundle's fingerprint because V8 itself only
 // checks the source length. If esbuild is unusable, tsx runs the sources.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { buildBundle, fingerprint, isFresh, root, writeAtomically } from '../launch/bundle-cache.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
 const entry = join(here, 'entry.ts');
 const cacheDirs = process.env.ONE_TS_CLI_CACHE
   ? [process.env.ONE_TS_CLI_CACHE]
@@ -24,57 +24,13 @@ const cacheDirs = process.env.ONE_TS_CLI_CACHE
 
 const bundleIn = (dir) => join(dir, 'cli.cjs');
 const manifestIn = (dir) => join(dir, 'inputs.json');
-
-function fingerprint(path) {
-  const s = statSync(path);
-  return `${s.mtimeMs}:${s.size}`;
-}
-
-function isFresh(dir) {
-  try {
-    const manifest = JSON.parse(readFileSync(manifestIn(dir), 'utf8'));
-    if (manifest.root !== root || manifest.bundle !== fingerprint(bundleIn(dir))) return false;
-    for (const [path, print] of Object.entries(manifest.inputs)) {
-      if (fingerprint(join(root, path)) !== print) return false;
-    }
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Writes through a unique temporary name, so concurrent calls never see half a file. */
-function writeAtomically(path, data) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
+const isFreshIn = (dir) => isFresh(bundleIn(dir), manifestIn(dir));
 
 async function build(dir) {
-  const esbuild = await import('esbuild');
-  mkdirSync(dir, { recursive: true });
-  const result = esbuild.buildSync({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    write: false,
-    outfile: bundleIn(dir),
-    metafile: true,
-    logLevel: 'silent',
-    legalComments: 'none',
-  });
-  const inputs = {};
-  for (const path of Object.keys(result.metafile.inputs)) {
-    if (!path.includes('node_modules/')) inputs[path] = fingerprint(join(root, path));
-  }
-  writeAtomically(bundleIn(dir), result.outputFiles[0].contents);
+  await buildBundle(entry, bundleIn(dir), manifestIn(dir), { format: 'cjs' });
   for (const old of readdirSync(dir)) {
     if (old.endsWith('.v8cache')) rmSync(join(dir, old), { force: true });
   }
-  writeAtomically(manifestIn(dir), JSON.stringify({ root, bundle: fingerprint(bundleIn(dir)), inputs }));
 }
 
 /** Runs the CommonJS bundle through vm.Script so that V8's code cache applies. */
@@ -109,7 +65,7 @@ function run(dir) {
 
 async function loadCli() {
   if (process.env.ONE_TS_CLI_NO_BUNDLE !== '1') {
-    const fresh = cacheDirs.find(isFresh);
+    const fresh = cacheDirs.find(isFreshIn);
     if (fresh) return run(fresh);
     for (const dir of cacheDirs) {
       try {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,8 +26,19 @@ export interface Layout {
   readonly bin: string;
 }
 
-/** The checkout root: src/config/ is two levels below it. */
-export const REPO_ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
+/**
+ * The checkout root: the nearest folder above this module that holds
+ * package.json. This module runs from src/config/ under tsx and from a
+ * bundle in dist/ (src/launch/run-compiled.mjs), at different depths.
+ */
+export const REPO_ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
+  }
+}
 
 export function resolveLayout(env: Readonly<Record<string, string | undefined>>): Layout {
   const location = env.ONE_LOCATION?.trim() ? path.resolve(env.ONE_LOCATION) : undefined;
