@@ -8,11 +8,14 @@
  *   hosts in turn; one VM after the other, the earlier ones still running.
  * - `live_migration_s`: median of `one.vm.migrate` (live) to RUNNING on the
  *   other host, each VM once.
- * - the driver overhead: the same `virsh create` and `virsh migrate --live`
- *   of oned's own deployment file, timed on the host around virsh alone
- *   (`virsh_create_s_p50`, `virsh_migrate_s_p50`), set against the times
- *   through oned (`driver_overhead_deploy_s`, `driver_overhead_migrate_s`:
- *   oned's transitions, the driver process and its ssh connection).
+ * - the driver overhead: right after each step through oned, the same
+ *   `virsh create` (or `virsh migrate --live`) of oned's own deployment file
+ *   under another name, timed on the host around virsh alone and then
+ *   destroyed, so that as many guests run (`virsh_create_s_p50`,
+ *   `virsh_migrate_s_p50`); `driver_overhead_deploy_s` and
+ *   `driver_overhead_migrate_s` are the medians through oned minus these
+ *   (oned's transitions, the driver process and its ssh connection).
+ *   `deploy_to_running_s_p50` leaves the allocate call out.
  *
  *   node --import tsx bench/lifecycle.ts [--small] [--vms N]
  *
@@ -54,8 +57,21 @@ async function timedOnHost(cloud: KvmCloud, i: number, command: string): Promise
 const cloud = await KvmCloud.start({ hosts: 2, firstOctet: 56 });
 try {
   const address = cloud.hv.ssh.hosts.map((h) => h.address);
+  const uri = 'qemu:///system';
+  // The same work without oned, right after each step through oned so that as many guests run:
+  // oned's own deployment file under another name, virsh timed on the host, then destroyed.
+  let xml = '';
+  const direct = (i: number) => {
+    const name = `bench-direct-${i}`;
+    const file = join(cloud.location, `${name}.xml`); // hosts share the front-end's file system (docs/hypervisor-tests.md)
+    writeFileSync(file, xml.replace(/<name>[^<]*<\/name>/, `<name>${name}</name>`));
+    return { name, create: `virsh -c ${uri} create ${file}` };
+  };
+
   const allocateToRunning: number[] = [];
   const deployToRunning: number[] = [];
+  const creates: number[] = [];
+  const sshCreates: number[] = [];
   const vids: number[] = [];
   for (let i = 0; i < N; i++) {
     const t0 = performance.now();
@@ -66,34 +82,27 @@ try {
     allocateToRunning.push(t2 - t0);
     deployToRunning.push(t2 - t1);
     vids.push(vid);
-    say(`VM ${vid} allocate -> RUNNING on ${address[i % 2]}: ${seconds(t2 - t0)} s`);
+    xml ||= readFileSync(join(cloud.location, 'var', String(vid), 'deployment.0'), 'utf8');
+    const d = direct(i);
+    const t3 = performance.now();
+    creates.push(await timedOnHost(cloud, i % 2, d.create));
+    sshCreates.push(performance.now() - t3);
+    await cloud.ssh(i % 2, `virsh -c ${uri} destroy ${d.name}`);
+    say(`VM ${vid} allocate -> RUNNING on ${address[i % 2]}: ${seconds(t2 - t0)} s; virsh create alone ${seconds(creates.at(-1)!)} s (${seconds(sshCreates.at(-1)!)} s with ssh)`);
   }
 
   const migrations: number[] = [];
+  const virshMigrations: number[] = [];
   for (const [i, vid] of vids.entries()) {
-    const to = (i + 1) % 2;
+    const [from, to] = [i % 2, (i + 1) % 2];
     const t0 = performance.now();
     await cloud.one.ok('one.vm.migrate', vid, cloud.hostIds[to], true);
     migrations.push((await runningOn(cloud, vid, address[to])) - t0);
-    say(`VM ${vid} live migration -> ${address[to]}: ${seconds(migrations.at(-1)!)} s`);
-  }
-
-  // The same work without oned: oned's deployment file under another name, virsh timed on the host.
-  const creates: number[] = [];
-  const sshCreates: number[] = [];
-  const virshMigrations: number[] = [];
-  const xml = readFileSync(join(cloud.location, 'var', String(vids[0]), 'deployment.0'), 'utf8');
-  const uri = 'qemu:///system';
-  for (let i = 0; i < N; i++) {
-    const name = `bench-direct-${i}`;
-    const file = join(cloud.location, `${name}.xml`); // hosts share the front-end's file system (docs/hypervisor-tests.md)
-    writeFileSync(file, xml.replace(/<name>[^<]*<\/name>/, `<name>${name}</name>`));
-    const t0 = performance.now();
-    creates.push(await timedOnHost(cloud, i % 2, `virsh -c ${uri} create ${file}`));
-    sshCreates.push(performance.now() - t0);
-    const to = (i + 1) % 2;
-    virshMigrations.push(await timedOnHost(cloud, i % 2, `virsh -c ${uri} migrate --live ${name} qemu+ssh://${address[to]}/system`));
-    say(`${name}: virsh create ${seconds(creates.at(-1)!)} s (${seconds(sshCreates.at(-1)!)} s with ssh), migrate ${seconds(virshMigrations.at(-1)!)} s`);
+    const d = direct(i);
+    await cloud.ssh(from, d.create);
+    virshMigrations.push(await timedOnHost(cloud, from, `virsh -c ${uri} migrate --live ${d.name} qemu+ssh://${address[to]}/system`));
+    await cloud.ssh(to, `virsh -c ${uri} destroy ${d.name}`);
+    say(`VM ${vid} live migration -> ${address[to]}: ${seconds(migrations.at(-1)!)} s; virsh migrate alone ${seconds(virshMigrations.at(-1)!)} s`);
   }
 
   const figures = {
