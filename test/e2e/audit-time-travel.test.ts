@@ -63,7 +63,7 @@ async function runWorkload(one: Oned, ops: readonly Op[]): Promise<Round[]> {
     rounds.push(round);
   };
   for (const o of ops) {
-    // Refusals (a deploy of a running VM…) are part of a workload: they must leave no trace.
+    // Refusals (a deploy of a running VM…) are part of a workload too: the replay must not show them.
     if (o.op === 'allocate') {
       const nic = o.nic ? '\nNIC = [ NETWORK = "lan" ]' : '';
       vms += (await one.call('one.vm.allocate', `NAME = ${quoted(o.name)}\nCPU = 0.5\nMEMORY = 64${nic}`))[0] ? 1 : 0;
@@ -71,7 +71,7 @@ async function runWorkload(one: Oned, ops: readonly Op[]): Promise<Round[]> {
     else if (o.op === 'migrate') await one.call('one.vm.migrate', o.vm, o.host, o.live);
     else if (o.op === 'action') await one.call('one.vm.action', o.action, o.vm);
     else if (o.op === 'enable') await one.call('one.host.enable', o.host, o.enable);
-    else await new Promise((r) => setTimeout(r, o.ms));
+    else if (o.op === 'pause') await new Promise((r) => setTimeout(r, o.ms));
     await record();
   }
   await new Promise((r) => setTimeout(r, 300));
@@ -155,7 +155,7 @@ async function checkRun(ops: readonly Op[]): Promise<{ checked: number; bySeq: n
       }
     }
 
-    // The whole one.vm.info document of the last VM, TEMPLATE (leases, attack names) included, as `show -x` gives it.
+    // A whole one.vm.info document of the last round, TEMPLATE (leases, attack names) included, as `show -x` gives it.
     const last = rounds.at(-1)!;
     const vmAnswer = last.find((a) => a.vm !== undefined && !events.some((e) => relevant(a, e) && e.ts >= a.t0 && e.ts <= a.t1));
     if (vmAnswer) {
