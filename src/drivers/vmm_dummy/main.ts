@@ -2,6 +2,7 @@ import { abortableSleep, envNumber } from '../abortable-sleep.ts';
 import type { ActionSpec } from '../driver-base.ts';
 import { driverMain } from '../driver-main.ts';
 import { FailureInjector, failureSettingsFromEnv } from '../dummy/failure-injector.ts';
+import { loadDummyVm, pollFigures, type DummyVm } from './poll-figures.ts';
 
 /**
  * one_vmm_dummy: pretends to run VMs. Delays (VMM_DUMMY_DELAY_MS, or
@@ -12,25 +13,34 @@ const env = process.env;
 const injector = new FailureInjector(failureSettingsFromEnv('VMM_DUMMY', env));
 const delayFor = (verb: string) => envNumber(env, `VMM_DUMMY_DELAY_${verb}_MS`, envNumber(env, 'VMM_DUMMY_DELAY_MS', 0));
 
-const simple = (verb: string, arity: [number, number], success: (id: number) => string = () => ''): ActionSpec => ({
+const simple = (verb: string, arity: [number, number], success: (id: number) => string | Promise<string> = () => ''): ActionSpec => ({
   arity,
   async run(id, _args, ctx) {
     await abortableSleep(delayFor(verb), ctx.signal);
     if (injector.shouldFail(verb, id)) return { result: 'FAILURE', info: `Injected failure for ${verb} of VM ${id}` };
-    return { result: 'SUCCESS', info: success(id) };
+    return { result: 'SUCCESS', info: await success(id) };
   },
 });
 
-// Plausible, stable figures that change a little between polls.
-const poll = (id: number): string => {
-  const tick = Math.floor(Date.now() / 1000);
-  return `STATE=a USEDMEMORY=${262144 + (id % 8) * 65536} USEDCPU=${(id * 7 + tick) % 100} NETTX=${tick * 10} NETRX=${tick * 20}`;
+// POLL figures follow each VM's template (MEMORY, VCPU), read from the JSON
+// deployment file oned wrote in its var dir (the wrapper runs us there).
+const varDir = env.ONE_VAR || process.cwd();
+const vms = new Map<number, DummyVm>();
+const poll = async (id: number): Promise<string> => {
+  const now = Date.now();
+  let vm = vms.get(id);
+  if (!vm) vms.set(id, (vm = await loadDummyVm(varDir, id, now)));
+  return pollFigures(id, vm, now);
+};
+const forget = (id: number): string => {
+  vms.delete(id);
+  return '';
 };
 
 await driverMain(() => ({
-  DEPLOY: simple('DEPLOY', [3, 3], (id) => `dummy-${id}`),
-  SHUTDOWN: simple('SHUTDOWN', [3, 3]),
-  CANCEL: simple('CANCEL', [3, 3]),
+  DEPLOY: simple('DEPLOY', [3, 3], (id) => (forget(id), `dummy-${id}`)),
+  SHUTDOWN: simple('SHUTDOWN', [3, 3], forget),
+  CANCEL: simple('CANCEL', [3, 3], forget),
   SAVE: simple('SAVE', [3, 3]),
   RESTORE: simple('RESTORE', [3, 3]),
   MIGRATE: simple('MIGRATE', [3, 3]),
