@@ -14,7 +14,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseOneXml, poolEntries, rootOf, xmlText, type XmlObject } from '../../src/cli/lib/one-xml.ts';
-import { allEvents, Oned, runCli } from '../helpers/oned-harness.ts';
+import { sha1hex } from '../../src/rpc/one-auth.ts';
+import { allEvents, Oned, runCli, waitFor } from '../helpers/oned-harness.ts';
 
 const NAMES = ['web', 'a\nb', `q"uote's`, '$(touch /tmp/pwned)', '`id`; ls', 'tab\there', 'back\\slash'];
 const ACTIONS = ['shutdown', 'hold', 'release', 'stop', 'cancel', 'suspend', 'resume', 'restart', 'finalize', 'resubmit'];
@@ -205,5 +206,67 @@ describe('oneaudit replay --at gives what oned answered at that time', () => {
     );
     t.diagnostic(`${total} recorded answers checked, ${bySeq} of them raced an event and were matched by seq`);
     assert.ok(total >= 12, `only ${total} answers checked`);
+  });
+
+  it('timelines, a user\'s calls and diff through bin/oneaudit: alice submits, oneadmin deploys, alice migrates and shuts down', { timeout: 120_000 }, async () => {
+    const one = await Oned.start();
+    try {
+      const alice = `alice:${sha1hex('pw')}`;
+      const asAlice = async (method: string, ...params: unknown[]) => {
+        const [ok, value] = (await one.client.call(method, [alice, ...(params as never[])])) as [boolean, unknown];
+        assert.ok(ok, String(value));
+      };
+      for (const h of ['node0', 'node1']) await one.ok('one.host.allocate', h, 'im_dummy', 'vmm_dummy', 'tm_dummy');
+      await one.ok('one.user.allocate', 'alice', sha1hex('pw'));
+      // Hosts monitored first, so that only the VMs change after `before`.
+      await waitFor('hosts monitored', async () => (String(await one.ok('one.hostpool.info')).match(/<STATE>2<\/STATE>/g) ?? []).length === 2);
+      await asAlice('one.vm.allocate', 'NAME = "web\n$(id)"\nCPU = 0.5\nMEMORY = 64');
+      await asAlice('one.vm.allocate', 'NAME = db\nCPU = 0.5\nMEMORY = 64');
+      await one.ok('one.vm.deploy', 0, 0);
+      const running = (vm: number) => async () => /<LCM_STATE>3<\/LCM_STATE>/.test(String(await one.ok('one.vm.info', vm)));
+      await waitFor('VM 0 running', running(0));
+      const before = String(Number(await one.ok('one.event.tip')));
+      await asAlice('one.vm.migrate', 0, 1, true);
+      await waitFor('VM 0 on node1', async () => /<HID>1<\/HID>/.test(String(await one.ok('one.vm.info', 0))) && (await running(0)()));
+      await asAlice('one.vm.action', 'hold', 1);
+
+      const log = await runCli(one, 'oneaudit', ['log', 'vm', '0']);
+      assert.equal(log.code, 0, log.stderr);
+      const lines = log.stdout.trimEnd().split('\n');
+      assert.match(lines[0]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z +#\d+ +vm\/0 +alice \(one\.vm\.allocate\) +VmAllocated +- → PENDING$/);
+      assert.match(lines[1]!, /oneadmin \(one\.vm\.deploy\) +VmDeployed +PENDING → ACTIVE\/PROLOG +host node0$/);
+      assert.match(log.stdout, /driver:vmm +VmBooted +ACTIVE\/BOOT → ACTIVE\/RUNNING/);
+      assert.match(lines.at(-2)!, /alice \(one\.vm\.migrate\) +VmMigrationStarted +ACTIVE\/RUNNING → ACTIVE\/MIGRATE +host node1$/);
+      assert.match(lines.at(-1)!, /driver:vmm +VmMigrated +ACTIVE\/MIGRATE → ACTIVE\/RUNNING$/);
+
+      const byAlice = await runCli(one, 'oneaudit', ['log', '--user', 'alice']);
+      assert.deepEqual(byAlice.stdout.trimEnd().split('\n').map((l) => /(vm\/\d) +alice \(([\w.]+)/.exec(l)?.slice(1).join(' ')), [
+        'vm/0 one.vm.allocate', 'vm/1 one.vm.allocate', 'vm/0 one.vm.migrate', 'vm/1 one.vm.action',
+      ]);
+      const json = await runCli(one, 'oneaudit', ['log', 'vm/1', '--json']);
+      assert.deepEqual(json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).event.type), ['VmAllocated', 'VmHeld']);
+
+      const diff = await runCli(one, 'oneaudit', ['diff', '--from', before]);
+      assert.equal(diff.code, 0, diff.stderr);
+      assert.match(diff.stdout, new RegExp(`^Changes from seq ${before} to the end of the log \\(seq \\d+\\): 2\n`));
+      assert.match(diff.stdout, /^moved +vm\/0 +web\\n\$\(id\) +node0 → node1$/m);
+      assert.match(diff.stdout, /^state +vm\/1 +db +PENDING → HOLD$/m);
+
+      const user = await runCli(one, 'oneaudit', ['show', 'user', '1', '--at', before]);
+      assert.match(user.stdout, /^ +1 alice +True$/m);
+      const vmThen = await runCli(one, 'oneaudit', ['show', 'vm', '0', '--at', before]);
+      assert.match(vmThen.stdout, /^NAME +: web\\n\$\(id\)$/m);
+      assert.match(vmThen.stdout, /^LCM_STATE +: RUNNING$/m);
+
+      // Bad input: a usage error (exit 3) naming the accepted forms; an object that did not exist yet (exit 255).
+      const bad = await runCli(one, 'oneaudit', ['replay', '--at', '$(reboot)']);
+      assert.equal(bad.code, 3);
+      assert.match(bad.stderr, /^Error: .*give a seq \(1234\), epoch seconds \(@1764974314\) or an ISO 8601 time/);
+      const early = await runCli(one, 'oneaudit', ['show', 'vm', '1', '--at', '1']);
+      assert.deepEqual([early.code, early.stderr], [255, 'Error: VM 1 does not exist at seq 1\n']);
+    } finally {
+      await one.stop();
+      one.remove();
+    }
   });
 });
