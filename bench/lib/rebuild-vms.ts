@@ -37,7 +37,7 @@ export function lifeCommands(vid: number): VmCommand[] {
 }
 
 /** The events of one VM's life (lifeCommands through the real decider). */
-function history(vid: number): DomainEvent[] {
+export function history(vid: number): DomainEvent[] {
   let state: VmState = vmDecider.initialState;
   const events: DomainEvent[] = [];
   for (const command of lifeCommands(vid)) {
