@@ -19,9 +19,9 @@ export const hostTable: TableSpec<XmlObject> = {
       value: (h) => String(share(h, 'MAX_CPU') - share(h, 'USED_CPU')),
     },
     {
-      // 1.4 treats an unmonitored host (MAX_CPU 0) as one free core here.
-      key: 'acpu', header: 'ACPU', width: 6, numeric: true, description: 'Available CPU (not reserved)',
-      value: (h) => String((share(h, 'MAX_CPU') || 100) - share(h, 'USED_CPU')),
+      // 1.4 printed MAX_CPU − USED_CPU here too (FCPU again); CPU_USAGE is what VMs reserve.
+      key: 'acpu', header: 'ACPU', width: 6, numeric: true, description: 'Available CPU (total minus reserved by VMs)',
+      value: (h) => String(share(h, 'MAX_CPU') - share(h, 'CPU_USAGE')),
     },
     { key: 'tmem', header: 'TMEM', width: 7, numeric: true, description: 'Total memory (KB)', value: (h) => String(share(h, 'MAX_MEM')) },
     { key: 'fmem', header: 'FMEM', width: 7, numeric: true, description: 'Free memory (KB)', value: (h) => String(share(h, 'FREE_MEM')) },

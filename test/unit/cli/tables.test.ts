@@ -60,13 +60,13 @@ describe('onevm history table (§10.2)', () => {
 });
 
 describe('onehost list table (§10.3)', () => {
-  it('derives FCPU and ACPU and cuts long names at 25', () => {
+  it('derives FCPU (minus really used) and ACPU (minus reserved: CPU_USAGE) and cuts long names at 25', () => {
     assert.equal(
       renderTable(hostTable, pool(HOST_POOL_XML, 'HOST_POOL', 'HOST')),
       [
         '  ID NAME                      RVM   TCPU   FCPU   ACPU    TMEM    FMEM STAT',
-        '   0 host01                      2    400    365    365 8066288 7000000 on',
-        '   1 a-very-long-host-name.exa   0      0      0    100       0       0 off',
+        '   0 host01                      2    400    365    380 8066288 7000000 on',
+        '   1 a-very-long-host-name.exa   0      0      0      0       0       0 off',
         '   2 host03                      0    200    200    200 2048000 1024000 err',
       ].join('\n'),
     );
