@@ -7,6 +7,7 @@ import {
   absolutePath,
   absolutePaths,
   debugLevel,
+  integerIn,
   listenAddress,
   macPrefix,
   positiveInteger,
@@ -57,6 +58,9 @@ export const ONED_CONF_KEYS: Readonly<Record<string, KeySpec>> = {
   SAFE_DIRS: scalar('safeDirs', absolutePaths, (layout) => [join(layout.var, 'images')]),
   PORT: scalar('port', tcpPort, 2633),
   LISTEN_ADDRESS: scalar('listenAddress', listenAddress, '127.0.0.1'),
+  // The Prometheus /metrics endpoint (src/main/metrics-server.ts): off (0) unless a port is given.
+  METRICS_PORT: scalar('metricsPort', integerIn(0, 65535), 0),
+  METRICS_LISTEN_ADDRESS: scalar('metricsListenAddress', listenAddress, '127.0.0.1'),
   // 1.4 meant WARNING but its built-in default was broken (spec §12.1 #11).
   DEBUG_LEVEL: scalar('debugLevel', debugLevel, 1),
   NETWORK_SIZE: scalar('networkSize', positiveInteger, 254),

@@ -13,6 +13,10 @@ export interface OnedConfig {
   /** XML-RPC port. */
   readonly port: number;
   readonly listenAddress: string;
+  /** Port of the Prometheus /metrics endpoint; 0 (the default) serves none. */
+  readonly metricsPort: number;
+  /** Address the /metrics endpoint binds; loopback unless set. */
+  readonly metricsListenAddress: string;
   /** 0 ERROR, 1 WARNING, 2 INFO, 3 DEBUG. */
   readonly debugLevel: 0 | 1 | 2 | 3;
   /** Default size of ranged networks. */

@@ -27,6 +27,15 @@ export interface DriverManagerOptions {
   readonly stableAfterMs?: number;
 }
 
+/** A request that settled: answered by the driver, or failed here (timeout, driver down). */
+export interface DriverRequestDone {
+  readonly kind: MadConfig['kind'];
+  readonly mad: string;
+  readonly verb: string;
+  readonly result: DriverReply['result'];
+  readonly seconds: number;
+}
+
 interface Pending {
   readonly verb: string;
   readonly id: number;
@@ -57,6 +66,9 @@ export class DriverManager {
   private readonly logSubject = new Subject<DriverLog>();
   readonly replies$: Observable<DriverReply> = this.replySubject.asObservable();
   readonly logs$: Observable<DriverLog> = this.logSubject.asObservable();
+  private readonly requestSubject = new Subject<DriverRequestDone>();
+  /** One item per settled request, with how long it took (for /metrics; the manager itself keeps no figures). */
+  readonly requests$: Observable<DriverRequestDone> = this.requestSubject.asObservable();
   readonly monitoring$: Observable<DriverReply> = this.replies$.pipe(filter((r) => r.kind === 'im' && r.verb === 'MONITOR'));
   private readonly o: Required<Omit<DriverManagerOptions, 'logger' | 'env' | 'cwd'>> & DriverManagerOptions;
 
@@ -111,6 +123,15 @@ export class DriverManager {
 
   /** Sends `VERB id args…` and resolves with the matching reply (or a made-up FAILURE). */
   request(mad: string, verb: string, id: number, args: readonly string[] = [], opts: { timeoutMs?: number } = {}): Promise<DriverReply> {
+    const started = performance.now();
+    const settled = this.send(mad, verb, id, args, opts);
+    void settled.then((reply) =>
+      this.requestSubject.next({ kind: reply.kind, mad, verb, result: reply.result, seconds: (performance.now() - started) / 1000 }),
+    );
+    return settled;
+  }
+
+  private send(mad: string, verb: string, id: number, args: readonly string[], opts: { timeoutMs?: number }): Promise<DriverReply> {
     const slot = this.slots.get(mad);
     const kind = slot?.config.kind ?? 'vmm';
     const fail = (info: string): DriverReply => this.synthetic(kind, mad, verb, id, info);
@@ -173,6 +194,7 @@ export class DriverManager {
     }));
     this.replySubject.complete();
     this.logSubject.complete();
+    this.requestSubject.complete();
   }
 
   /** Pids of the running drivers, for tests and `one status`. */

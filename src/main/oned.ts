@@ -18,8 +18,11 @@ import { OneCore } from '../core/one-core.ts';
 import { DriverManager } from '../drivers/driver-manager.ts';
 import { hookDecider } from '../machines/hook/hook-decider.ts';
 import { hostDecider } from '../machines/host/host-decider.ts';
+import type { HostMachineState } from '../machines/host/host-types.ts';
+import { HostState } from '../machines/state-codes.ts';
 import { userDecider } from '../machines/user/user-decider.ts';
 import { vmDecider } from '../machines/vm/vm-decider.ts';
+import type { VmState } from '../machines/vm/vm-types.ts';
 import { vnetDecider } from '../machines/vnet/vnet-decider.ts';
 import { hashPassword } from '../rpc/auth.ts';
 import { startRpcServer } from '../rpc/server.ts';
@@ -29,8 +32,10 @@ import { driverGateway } from './driver-gateway.ts';
 import { FileLogger } from './file-logger.ts';
 import { acquireLock } from './lock-file.ts';
 import { LogHeadKeeper } from './log-head-keeper.ts';
+import { OnedMetrics } from './metrics.ts';
+import { MetricsServer } from './metrics-server.ts';
 import { restoreSamples } from './restore-samples.ts';
-import { databaseProblem, listenProblem, probeListen, varDirProblem } from './startup-checks.ts';
+import { databaseProblem, listenProblem, probeListen, varDirProblem, type ListenKeys } from './startup-checks.ts';
 import { readCredentials, sha1hex } from '../rpc/one-auth.ts';
 
 function die(message: string): never {
@@ -87,6 +92,10 @@ process.on('uncaughtException', onStartupError);
 // Before anything starts: a port in use or an address that does not resolve leaves nothing to undo.
 const listenFailure = await probeListen(config.listenAddress, config.port);
 if (listenFailure) startupFailed(listenFailure);
+const METRICS_KEYS: ListenKeys = { port: 'METRICS_PORT', address: 'METRICS_LISTEN_ADDRESS' };
+const metricsOn = config.metricsPort !== 0;
+const metricsFailure = metricsOn ? await probeListen(config.metricsListenAddress, config.metricsPort, METRICS_KEYS) : undefined;
+if (metricsFailure) startupFailed(metricsFailure);
 function openStore<T>(path: string, open: (path: string) => T): T {
   try {
     return open(path);
@@ -127,6 +136,7 @@ drivers.logs$.subscribe(({ kind, vid, text }) =>
 );
 
 let router: EffectRouter | undefined;
+let metrics: OnedMetrics | undefined; // set once the actors are rebuilt, when METRICS_PORT is set
 const system = new ActorSystem(
   log,
   // The charts check every live decision; replay and rebuild use the plain fold.
@@ -137,8 +147,14 @@ const system = new ActorSystem(
   (s, e, a) => router?.sink(s, e, a),
   config.snapshotInterval,
   {
-    written: (position) => head.record(position),
-    failed: (e) => logger.log('ONE', 'E', `Checkpoint not written, tried again later: ${e instanceof Error ? e.message : String(e)}`),
+    written: (position) => {
+      head.record(position);
+      metrics?.checkpointWritten();
+    },
+    failed: (e) => {
+      metrics?.checkpointFailed();
+      logger.log('ONE', 'E', `Checkpoint not written, tried again later: ${e instanceof Error ? e.message : String(e)}`);
+    },
   },
 );
 const head = new LogHeadKeeper(join(layout.var, 'one.head'), logger);
@@ -168,6 +184,19 @@ const ctx: CoreContext = {
 restoreSamples(ctx);
 const core = new OneCore(ctx);
 router = new EffectRouter(ctx, core, hostname());
+if (metricsOn) {
+  metrics = new OnedMetrics({
+    committed$: log.follow(log.lastSeq()),
+    driverRequests$: drivers.requests$,
+    vms: () => system.all('vm').map((a) => a.state as VmState),
+    hosts: () => system.all('host').map((a) => a.state as HostMachineState).filter((h) => !h.deleted).map((h) => ({
+      state: core.hostMonitor.isQuietlyMonitoring(h.id) ? HostState.MONITORING : h.state,
+      lastMonTime: core.hostMonitor.lastMonTime(h),
+    })),
+    monitoringInterval: config.hostMonitoringInterval,
+    now: () => systemClock.now(),
+  });
+}
 
 if (!core.userService.hasAdmin()) {
   const creds = readCredentials();
@@ -202,6 +231,7 @@ const server = await startRpcServer({
   logger,
   maxStringBytes: config.vmTemplateMaxSize,
   loginThrottle: { failures: config.loginBackoffFailures },
+  onCall: metrics && ((call) => metrics!.apiCall(call)),
 })
   .catch(async (e: unknown) => {
     await drivers.stop(); // the port was taken since the probe: say so in one line, as the probe would have
@@ -211,6 +241,11 @@ const pidFile = join(layout.run, 'oned.pid');
 writeFileSync(pidFile, `${process.pid}\n`);
 process.off('uncaughtException', onStartupError);
 logger.log('ReM', 'I', `XML-RPC server listening on ${config.listenAddress}:${server.port}/RPC2`);
+const metricsServer = metrics && (await MetricsServer.start(metrics, config.metricsListenAddress, config.metricsPort).catch((e: unknown) => {
+  logger.log('ONE', 'E', `Metrics not served: ${listenProblem(config.metricsListenAddress, config.metricsPort, e, METRICS_KEYS)}`);
+  return undefined;
+}));
+if (metricsServer) logger.log('ONE', 'I', `Metrics served on http://${config.metricsListenAddress}:${metricsServer.port}/metrics`);
 
 async function shutdown(signal: string): Promise<void> {
   if (ctx.lifecycle.stopping) return;
@@ -220,6 +255,8 @@ async function shutdown(signal: string): Promise<void> {
   clearInterval(pollTimer);
   clearInterval(checkpointTimer);
   await server.close();
+  await metricsServer?.close();
+  metrics?.close();
   await drivers.stop();
   system.close();
   log.close();

@@ -28,20 +28,28 @@ export function databaseProblem(path: string, e: unknown): string {
   return `cannot open ${path}: ${errorText(e)}`;
 }
 
-/** Why oned cannot listen on `host:port` (PORT and LISTEN_ADDRESS in oned.conf). */
-export function listenProblem(host: string, port: number, e: unknown): string {
+/** The oned.conf keys a listening socket comes from, named in its start-up errors. */
+export interface ListenKeys {
+  readonly port: string;
+  readonly address: string;
+}
+
+const RPC_KEYS: ListenKeys = { port: 'PORT', address: 'LISTEN_ADDRESS' };
+
+/** Why oned cannot listen on `host:port` (PORT and LISTEN_ADDRESS in oned.conf, or the keys given). */
+export function listenProblem(host: string, port: number, e: unknown, keys: ListenKeys = RPC_KEYS): string {
   switch (errorCode(e)) {
     case 'EADDRINUSE':
-      return `port ${port} on ${host} is already in use (PORT in oned.conf)`;
+      return `port ${port} on ${host} is already in use (${keys.port} in oned.conf)`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_FAIL':
     case 'EAI_NONAME':
-      return `LISTEN_ADDRESS ${host} does not resolve to an address (oned.conf)`;
+      return `${keys.address} ${host} does not resolve to an address (oned.conf)`;
     case 'EADDRNOTAVAIL':
-      return `LISTEN_ADDRESS ${host} is not an address of this machine (oned.conf)`;
+      return `${keys.address} ${host} is not an address of this machine (oned.conf)`;
     case 'EACCES':
-      return `no permission to listen on port ${port} (PORT in oned.conf)`;
+      return `no permission to listen on port ${port} (${keys.port} in oned.conf)`;
     default:
       return `cannot listen on ${host}:${port}: ${errorText(e)}`;
   }
@@ -52,10 +60,10 @@ export function listenProblem(host: string, port: number, e: unknown): string {
  * starts (stores, drivers), so that a port in use or an address that does
  * not resolve stops start-up with nothing to undo.
  */
-export function probeListen(host: string, port: number): Promise<string | undefined> {
+export function probeListen(host: string, port: number, keys: ListenKeys = RPC_KEYS): Promise<string | undefined> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', (e) => resolve(listenProblem(host, port, e)));
+    server.once('error', (e) => resolve(listenProblem(host, port, e, keys)));
     server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(undefined)));
   });
 }

@@ -36,6 +36,19 @@ export interface RpcServerOptions {
   readonly largeBodies?: Partial<Omit<BodyLimits, 'maxBytes'>>;
   /** Override the method table (tests). */
   readonly methods?: ReadonlyMap<string, RpcMethod>;
+  /** Told of every answered call (for /metrics). */
+  readonly onCall?: (call: ApiCallDone) => void;
+}
+
+/**
+ * An answered call. `method` is a method of the table or `(unknown)`, so
+ * that callers cannot make up label values; `code` is `0` on success, the
+ * OpenNebula error code in hex (`0x1000`) or the XML-RPC fault code (`-506`).
+ */
+export interface ApiCallDone {
+  readonly method: string;
+  readonly code: string;
+  readonly seconds: number;
 }
 
 const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
@@ -79,6 +92,7 @@ export class RpcServer {
 
     async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
       const started = Date.now();
+      const startedPrecise = performance.now();
       const path = (req.url ?? '').split('?')[0];
       if (path !== '/RPC2' && path !== '/') return plain(res, 404, 'Not Found');
       if (req.method !== 'POST') return plain(res, 405, 'Method Not Allowed', { Allow: 'POST' });
@@ -110,6 +124,11 @@ export class RpcServer {
       if (body.kind !== 'read') headers.Connection = 'close';
       res.writeHead(200, headers).end(payload);
       const outcome = result.kind === 'fault' ? `fault ${result.fault.faultCode}` : result.value[0] ? 'ok' : `error ${result.value[2]}`;
+      options.onCall?.({
+        method: deps.table.has(method) ? method : '(unknown)',
+        code: result.kind === 'fault' ? String(result.fault.faultCode) : result.value[0] ? '0' : `0x${result.value[2].toString(16)}`,
+        seconds: (performance.now() - startedPrecise) / 1000,
+      });
       options.accessLog?.(
         `${new Date(started).toISOString()} ${req.socket.remoteAddress ?? '-'} "POST ${path}" ${method} ${outcome} ${payload.length} ${Date.now() - started}ms`,
       );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DriverManager, type DriverManagerOptions } from '../../../src/drivers/driver-manager.ts';
+import { DriverManager, type DriverManagerOptions, type DriverRequestDone } from '../../../src/drivers/driver-manager.ts';
 import type { DriverLog, DriverReply } from '../../../src/drivers/driver-reply.ts';
 import type { MadConfig } from '../../../src/drivers/mad-config.ts';
 import { binDir, driverEnv, isAlive, MemoryLogger, scratch, waitUntil } from './support.ts';
@@ -101,6 +101,22 @@ describe('DriverManager with the dummy drivers', () => {
       assert.equal((await m.request('vmm_dummy', 'DEPLOY', 13, ['h', 'f', '-'])).result, 'FAILURE');
       assert.equal((await m.request('vmm_dummy', 'DEPLOY', 14, ['h', 'f', '-'])).result, 'SUCCESS');
       assert.equal((await m.request('vmm_dummy', 'SHUTDOWN', 13, ['h', 'dummy-13', '-'])).result, 'SUCCESS');
+    });
+  });
+
+  it('streams every settled request on requests$ with its time, timeouts and unknown drivers included', async () => {
+    await withManager({ mads: [dummies[1]], env: driverEnv({ VMM_DUMMY_FAIL_IDS: '13', VMM_DUMMY_FAIL_ACTIONS: 'DEPLOY', VMM_DUMMY_DELAY_CANCEL_MS: '400' }) }, async (m) => {
+      await m.start();
+      const done: DriverRequestDone[] = [];
+      m.requests$.subscribe((r) => done.push(r));
+      await m.request('vmm_dummy', 'DEPLOY', 13, ['h', 'f', '-']);
+      await m.request('vmm_dummy', 'CANCEL', 14, ['h', 'dummy-14', '-'], { timeoutMs: 100 });
+      await m.request('no_such_mad', 'POLL', 15, ['h', 'x', '-']);
+      await waitUntil(() => done.length === 3, 2000, 'three settled requests');
+      assert.deepEqual(done.map((r) => [r.mad, r.verb, r.result]), [
+        ['vmm_dummy', 'DEPLOY', 'FAILURE'], ['vmm_dummy', 'CANCEL', 'FAILURE'], ['no_such_mad', 'POLL', 'FAILURE'],
+      ]);
+      assert.ok(done[1]!.seconds >= 0.1 && done[1]!.seconds < 1, `a timeout of 100 ms took ${done[1]!.seconds} s`);
     });
   });
 

@@ -75,6 +75,8 @@ describe('oned.conf defaults (spec §8.2)', () => {
       safeDirs: ['/opt/one/var/images'],
       port: 2633,
       listenAddress: '127.0.0.1',
+      metricsPort: 0,
+      metricsListenAddress: '127.0.0.1',
       debugLevel: 1,
       networkSize: 254,
       macPrefix: '00:01',
@@ -96,7 +98,7 @@ describe('oned.conf defaults (spec §8.2)', () => {
       'host_monitoring_interval = 5\nVM_POLLING_INTERVAL=6\nMANAGER_TIMER = 7\nVM_DIR = /srv/one\nPORT = 2634\n' +
         'LISTEN_ADDRESS = 0.0.0.0\nDEBUG_LEVEL = 0\nNETWORK_SIZE = 100\nMAC_PREFIX = "0A:fF"\n' +
         'DRIVER_TIMEOUT = 60\nMONITORING_CONCURRENCY = 4\nSNAPSHOT_INTERVAL = 50\nCHECKPOINT_INTERVAL = 5\n' +
-        'VM_TEMPLATE_MAX_SIZE = 65536\nLOGIN_BACKOFF_FAILURES = 3\n',
+        'VM_TEMPLATE_MAX_SIZE = 65536\nLOGIN_BACKOFF_FAILURES = 3\nmetrics_port = 9100\nMETRICS_LISTEN_ADDRESS = ::1\n',
       'oned.conf',
       layout,
     );
@@ -113,6 +115,7 @@ describe('oned.conf defaults (spec §8.2)', () => {
       [r.value.driverTimeout, r.value.monitoringConcurrency, r.value.snapshotInterval, r.value.checkpointInterval, r.value.vmTemplateMaxSize, r.value.loginBackoffFailures],
       [60, 4, 50, 5, 65536, 3],
     );
+    assert.deepEqual([r.value.metricsPort, r.value.metricsListenAddress], [9100, '::1']);
   });
 
   it('reads SAFE_DIRS as blank-separated absolute paths, written plainly; empty is none', () => {
@@ -175,6 +178,9 @@ describe('oned.conf validation errors name file:line', () => {
     ['PORT = 1\nSAFE_DIRS = "/srv/images images"', /^oned\.conf:2: SAFE_DIRS: must be absolute paths separated by blanks, got "images"$/],
     ['SAFE_DIRS = [ A = /x ]', /^oned\.conf:1: SAFE_DIRS: must be a single value, not a vector$/],
     ['LISTEN_ADDRESS = "not an address"', /^oned\.conf:1: LISTEN_ADDRESS: must be an IP address or a host name/],
+    ['PORT = 1\nMETRICS_PORT = 65536', /^oned\.conf:2: METRICS_PORT: must be an integer from 0 to 65535, got "65536"$/],
+    ['METRICS_PORT = -1', /^oned\.conf:1: METRICS_PORT: must be an integer from 0 to 65535, got "-1"$/],
+    ['METRICS_LISTEN_ADDRESS = "127.0.0.1; rm -rf /"', /^oned\.conf:1: METRICS_LISTEN_ADDRESS: must be an IP address or a host name/],
     ['PORT = [ A = 1 ]', /^oned\.conf:1: PORT: must be a single value, not a vector$/],
     ['PORT = 1\nPORT = 2', /^oned\.conf:2: PORT: set more than once \(first on line 1\)$/],
     ['IM_MAD = one_im_ssh', /^oned\.conf:1: IM_MAD: must be a vector/],
