@@ -13,11 +13,13 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export function parseAt(text: string, option = '--at'): Parsed<AtInstant> {
+/** `option` names the option in messages; commander's own message already does, so it is left out there. */
+export function parseAt(text: string, option?: string): Parsed<AtInstant> {
   const t = text.trim();
+  const what = option ? `${option} ` : '';
   if (/^\d+$/.test(t)) {
     const seq = Number(t);
-    return Number.isSafeInteger(seq) ? { ok: true, value: { kind: 'seq', seq } } : { ok: false, message: `${option}: seq ${t} is too large` };
+    return Number.isSafeInteger(seq) ? { ok: true, value: { kind: 'seq', seq } } : { ok: false, message: `${what}seq ${t} is too large` };
   }
   if (/^@\d+(\.\d+)?$/.test(t)) return { ok: true, value: { kind: 'time', ms: Math.floor(Number(t.slice(1)) * 1000) } };
   // A date alone means its first instant in UTC, as Date.parse reads it.
@@ -27,7 +29,7 @@ export function parseAt(text: string, option = '--at'): Parsed<AtInstant> {
   }
   return {
     ok: false,
-    message: `${option} ${JSON.stringify(text)}: give a seq (1234), epoch seconds (@1764974314) or an ISO 8601 time with its zone (2026-12-05T22:38:34Z)`,
+    message: `${what}${JSON.stringify(text)}: give a seq (1234), epoch seconds (@1764974314) or an ISO 8601 time with its zone (2026-12-05T22:38:34Z)`,
   };
 }
 

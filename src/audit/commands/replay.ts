@@ -104,5 +104,9 @@ export function registerReplay(program: Command, ctx: AuditContext): void {
     .description('folds the log and compares it with what oned serves now; with --at, prints the state at that point instead')
     .option('--at <time|seq>', `replay up to ${AT_HELP}`, atOption)
     .option('-x, --xml', 'with --at: the pool documents (one.vmpool.info, one.hostpool.info, one.vnpool.info, one.userpool.info)')
-    .action((options: { at?: AtInstant; xml?: boolean }) => (options.at ? replayAt(ctx, options.at, !!options.xml) : replayAgainstOned(ctx)));
+    .action((options: { at?: AtInstant; xml?: boolean }, command: Command) => {
+      if (options.at) return replayAt(ctx, options.at, !!options.xml);
+      if (options.xml) command.error('Error: -x needs --at: replay without it compares with oned and prints no document', { exitCode: 3 });
+      return replayAgainstOned(ctx);
+    });
 }
