@@ -3,7 +3,7 @@ import { allocateFromFile } from './lib/allocate.ts';
 import type { CliContext } from './lib/cli-context.ts';
 import { CliError } from './lib/cli-error.ts';
 import { isXmlObject, parseOneXml, poolEntries, rootOf, xmlText, type XmlObject } from './lib/one-xml.ts';
-import { poolFilter } from './lib/pool-filter.ts';
+import { poolFilter, vmStateArgument } from './lib/pool-filter.ts';
 import { resolveIds, resolveOne } from './lib/resolve.ts';
 import { forEachId, type ToolDefinition } from './lib/run-tool.ts';
 import { showDocuments } from './lib/show-documents.ts';
@@ -27,15 +27,22 @@ const ACTIONS: ReadonlyArray<readonly [command: string, action: string, done: st
   ['delete', 'finalize', 'VM correctly deleted'],
 ];
 
-async function listVms(ctx: CliContext, who: string | undefined): Promise<{ xml: string; vms: XmlObject[] }> {
+/** `--state` of list and top: the 2.0 state filter, when given. */
+interface ListOptions {
+  readonly state?: number;
+}
+
+async function listVms(ctx: CliContext, who: string | undefined, opts: ListOptions): Promise<{ xml: string; vms: XmlObject[] }> {
   const { filter, username } = poolFilter(who);
-  const xml = await ctx.client.callString('one.vmpool.info', filter);
+  // Without --state, the 1.4 form (every VM but DONE), so that a 1.4 oned still answers.
+  const params = opts.state === undefined ? [filter] : [filter, false, opts.state];
+  const xml = await ctx.client.callString('one.vmpool.info', ...params);
   const vms = poolEntries(parseOneXml(xml), 'VM_POOL', 'VM').filter((vm) => !username || xmlText(vm, 'USERNAME') === username);
   return { xml, vms };
 }
 
-async function renderList(ctx: CliContext, who: string | undefined): Promise<string> {
-  const { xml, vms } = await listVms(ctx, who);
+async function renderList(ctx: CliContext, who: string | undefined, opts: ListOptions): Promise<string> {
+  const { xml, vms } = await listVms(ctx, who, opts);
   if (ctx.options.xml) return xml;
   if (ctx.options.json) return JSON.stringify({ VM_POOL: { VM: vms } });
   return renderTable(vmTable(ctx.now()), vms, ctx.tableOptions());
@@ -115,17 +122,20 @@ function register(program: Command, ctx: CliContext): void {
       });
   }
 
+  const stateOption = ['--state <state>', 'only VMs in this state: all (DONE too), done, pending, hold, active, stopped, suspended, failed (default: all but DONE)', vmStateArgument] as const;
   program
     .command('list')
     .description('lists VMs: a|all (default), m|mine, <uid> or <username>')
     .argument('[who]')
-    .action(async (who?: string) => ctx.print(await renderList(ctx, who)));
+    .option(...stateOption)
+    .action(async (who: string | undefined, opts: ListOptions) => ctx.print(await renderList(ctx, who, opts)));
 
   program
     .command('top')
-    .description('lists VMs continuously')
+    .description('lists VMs continuously (once when the output is not a terminal)')
     .argument('[who]')
-    .action(async (who?: string) => runTop(ctx, () => renderList(ctx, who)));
+    .option(...stateOption)
+    .action(async (who: string | undefined, opts: ListOptions) => runTop(ctx, () => renderList(ctx, who, opts)));
 
   program
     .command('show')

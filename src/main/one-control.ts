@@ -123,7 +123,28 @@ function status(layout: Layout): void {
   if (!oned) process.exitCode = 1;
 }
 
+const USAGE = 'Usage: one [start [--rebuild]|stop|status]\n';
+const HELP = `${USAGE}
+Starts and stops ONE-TS: oned (the front-end daemon) and mm_sched (the scheduler).
+
+Commands:
+  start            starts oned in the background, waits until it answers on its
+                   port, then starts mm_sched; prints both pids
+  start --rebuild  the same, but oned discards its snapshots and folds the
+                   whole event log again
+  stop             stops mm_sched, then oned (SIGTERM; SIGKILL after 15 s)
+  status           says whether oned and mm_sched run (exit 1 if oned does not)
+
+Files: $ONE_LOCATION/etc/oned.conf, var/one.db, var/oned.log (without
+ONE_LOCATION, the checkout's etc/ and var/). Logs of the daemons' own output:
+var/oned.out, var/sched.out.
+`;
+
 const command = process.argv[2];
+if (command === '-h' || command === '--help' || command === 'help') {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
 const layout = resolveLayout(process.env);
 switch (command) {
   case 'start':
@@ -136,6 +157,6 @@ switch (command) {
     status(layout);
     break;
   default:
-    process.stderr.write('Usage: one [start [--rebuild]|stop|status]\n');
+    process.stderr.write(`${USAGE}Try 'one --help'.\n`);
     process.exit(3);
 }

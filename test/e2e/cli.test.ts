@@ -41,10 +41,15 @@ const vmState = async (vid: number) => {
 };
 const vmReaches = (vid: number, state: string) => waitFor(`VM ${vid} ${state}`, async () => (await vmState(vid)).startsWith(state));
 
-/** Runs a `top` until it has drawn `screens` screens, then stops it (by pid). */
+/**
+ * Runs a `top` on a terminal (util-linux `script` gives it a pty: on a pipe
+ * top prints once and exits) until it has drawn `screens` screens, then
+ * stops it (by pid).
+ */
 function topScreens(tool: string, args: string[], screens: number): Promise<string[]> {
   return new Promise((done, fail) => {
-    const child = spawn(join(REPO, 'bin', tool), ['top', ...args], { env: cliEnv(one), stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = [join(REPO, 'bin', tool), 'top', ...args].map((w) => `'${w}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: cliEnv(one), stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -54,7 +59,8 @@ function topScreens(tool: string, args: string[], screens: number): Promise<stri
     child.on('error', fail);
     child.on('exit', () => {
       clearTimeout(timer);
-      const drawn = text.split(CLEAR).slice(1);
+      // On a terminal the header is bold and underlined; the screens are compared without that.
+      const drawn = text.split(CLEAR).slice(1).map((screen) => screen.replace(/\x1b\[[0-9;]*m/g, ''));
       if (drawn.length < screens) fail(new Error(`top drew ${drawn.length} screens: ${text}`));
       else done(drawn);
     });

@@ -48,7 +48,8 @@ export function unwrapOneResponse(method: string, values: readonly XmlRpcValue[]
   const [ok, value, code] = answer;
   if (typeof ok !== 'boolean') throw new CliError(`${method}: malformed answer from oned`);
   if (!ok) {
-    const message = typeof value === 'string' && value !== '' ? value : `${method} failed`;
+    // oned keeps 1.4's "does not exists" on the wire (clients match it); people read it corrected.
+    const message = typeof value === 'string' && value !== '' ? value.replace(/ does not exists\b/g, ' does not exist') : `${method} failed`;
     throw new CliError(message, typeof code === 'number' ? code : undefined);
   }
   return value;

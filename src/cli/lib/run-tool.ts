@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliContext, type CliIo, type CommonOptions } from './cli-context.ts';
 import { CliError, EXIT_FAILURE } from './cli-error.ts';
+import { fitToWidth } from './help-layout.ts';
 
 export const ONE_VERSION = 'OpenNebula 1.4.0';
 
@@ -36,6 +37,9 @@ function addCommonOptions(program: Command): void {
     .helpOption('-h, --help', 'shows this help message');
 }
 
+/** The terminal's width for --help; commander's 80 when stdout is a pipe or a file. */
+const helpWidth = (io: CliIo): number | undefined => (io.stdout.isTTY ? io.stdout.columns : undefined);
+
 /**
  * Runs one tool over `argv` (the user's arguments only) and returns the exit
  * code: 0, or EXIT_FAILURE (255, the -1 of 1.4) with `Error: …` on stderr.
@@ -51,7 +55,9 @@ export async function runTool(tool: ToolDefinition, argv: readonly string[], io:
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(s.replace(/^error: /, 'Error: ')),
-    });
+      getOutHelpWidth: () => helpWidth(io) ?? 80,
+    })
+    .configureHelp(fitToWidth(() => helpWidth(io)));
   addCommonOptions(program);
   tool.register(program, ctx);
 

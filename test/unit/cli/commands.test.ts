@@ -132,17 +132,31 @@ describe('onevm', () => {
     assert.match(one.stdout, /\n {3}0 {3}1 host02 /);
   });
 
-  it('top redraws the list every --delay seconds', async () => {
+  it('top redraws the list every --delay seconds on a terminal', async () => {
     const sleeps: number[] = [];
+    const tty = { isTTY: true, write: (s: string) => void (drawn += s) };
+    let drawn = '';
     const run = await runWithFake(onevm, ['top', '-d', '2'], vmPool, {
       env,
+      stdout: tty,
       topIterations: 3,
       sleep: async (ms) => void sleeps.push(ms),
     });
-    assert.equal(run.stdout.split('\x1b[2J\x1b[H').length, 4);
+    assert.equal(run.code, 0);
+    assert.equal(drawn.split('\x1b[2J\x1b[H').length, 4);
     assert.deepEqual(sleeps, [2000, 2000]);
-    const bad = await runWithFake(onevm, ['top', '-d', 'soon'], vmPool, { env, topIterations: 1 });
+    const bad = await runWithFake(onevm, ['top', '-d', 'soon'], vmPool, { env, stdout: tty, topIterations: 1 });
     assert.equal(bad.code, 255);
+  });
+
+  it('top prints the list once and exits when stdout is not a terminal', async () => {
+    const sleeps: number[] = [];
+    const run = await runWithFake(onevm, ['top'], vmPool, { env, sleep: async (ms) => void sleeps.push(ms) });
+    const list = await runWithFake(onevm, ['list'], vmPool, { env });
+    assert.equal(run.code, 0);
+    assert.equal(run.stdout, list.stdout);
+    assert.deepEqual(sleeps, []);
+    assert.equal(run.calls.length, 1);
   });
 });
 
