@@ -1,7 +1,7 @@
 /**
  * A real oned with one_vmm_kvm on real libvirt hosts (QEMU in TCG mode behind sshd, see
  * docs/hypervisor-tests.md), the hosts allocated with im_dummy and tm_dummy. The KVM e2e tests
- * and bench/lifecycle.ts share it. Needs root and Debian's openssh-server,
+ * and bench/lifecycle.ts share it (tmMadOf picks real transfer drivers). Needs root and Debian's openssh-server,
  * libvirt-daemon-system, libvirt-clients, qemu-system-x86.
  */
 import { execFile } from 'node:child_process';
@@ -29,6 +29,8 @@ export interface KvmCloudOptions {
   readonly extraConf?: string;
   /** VM_MAD of host i; default vmm_kvm. */
   readonly vmMadOf?: (i: number) => string;
+  /** TM_MAD of host i; default tm_dummy. */
+  readonly tmMadOf?: (i: number) => string;
   /** More environment for oned and its drivers (VMM_KVM_* knobs). */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -60,7 +62,7 @@ export class KvmCloud {
       one = await Oned.start({ location, env: { ...sshEnv, ...options.env } });
       const hostIds: number[] = [];
       for (const [i, h] of hv.ssh.hosts.entries()) {
-        hostIds.push((await one.ok('one.host.allocate', h.address, 'im_dummy', options.vmMadOf?.(i) ?? 'vmm_kvm', 'tm_dummy')) as number);
+        hostIds.push((await one.ok('one.host.allocate', h.address, 'im_dummy', options.vmMadOf?.(i) ?? 'vmm_kvm', options.tmMadOf?.(i) ?? 'tm_dummy')) as number);
       }
       return new KvmCloud(hv, one, location, sshEnv, hostIds);
     } catch (error) {

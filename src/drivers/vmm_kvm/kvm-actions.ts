@@ -114,7 +114,7 @@ export function kvmActions(kvm: KvmSettings, ssh: SshSettings): Record<string, A
         const uri = kvm.migrateUri.replaceAll('%h', dest);
         return onHost(source, ctx, kvm.actionTimeoutMs, async (run) => {
           await testPause('MIGRATE', 'before', ctx);
-          const out = await run(virsh('migrate', '--live', domain, uri));
+          const out = await run(virsh('migrate', '--live', ...kvm.migrateOptions, domain, uri));
           if (out.code !== 0) return failure(errorText(out));
           forget(source, domain);
           await testPause('MIGRATE', 'after', ctx);

@@ -5,6 +5,8 @@ export interface KvmSettings {
   readonly uri: string;
   /** Live-migration destination URI; `%h` is replaced by the destination host. */
   readonly migrateUri: string;
+  /** Extra `virsh migrate` options (VMM_KVM_MIGRATE_OPTIONS), such as --copy-storage-all or --unsafe. */
+  readonly migrateOptions: readonly string[];
   /** Where oned writes deployment files: `<varDir>/<vid>/deployment.<seq>`. */
   readonly varDir: string;
   /** Whole time one action (and its ssh connection) may take, except SHUTDOWN. */
@@ -33,6 +35,18 @@ export function testPauseFrom(value: string | undefined): TestPause | undefined 
 }
 
 export const DEFAULT_URI = 'qemu:///system';
+
+/**
+ * VMM_KVM_MIGRATE_OPTIONS: blank-separated `virsh migrate` flags, such as
+ * `--copy-storage-all` when the hosts share no storage (tm_ssh) or
+ * `--unsafe`. Flags only, no values: each word must look like `--name`.
+ */
+export function migrateOptionsFrom(value: string | undefined): string[] | { error: string } {
+  const words = (value ?? '').split(/[ \t]+/).filter(Boolean);
+  const bad = words.find((w) => !/^--[a-z][a-z0-9-]{0,40}$/.test(w));
+  if (bad !== undefined) return { error: `VMM_KVM_MIGRATE_OPTIONS takes virsh migrate flags such as --copy-storage-all, got ${JSON.stringify(bad)}` };
+  return words;
+}
 
 /**
  * `qemu:///system` → `qemu+ssh://%h/system`: the same driver and path on the
@@ -64,10 +78,13 @@ export function kvmSettings(env: NodeJS.ProcessEnv, positional: readonly string[
   const uri = argUri || env.LIBVIRT_URI || env.LIBVIRT_DEFAULT_URI || DEFAULT_URI;
   const testPause = testPauseFrom(env.VMM_KVM_TEST_PAUSE);
   if (testPause && 'error' in testPause) return testPause;
+  const migrateOptions = migrateOptionsFrom(env.VMM_KVM_MIGRATE_OPTIONS);
+  if ('error' in migrateOptions) return migrateOptions;
   return {
     ...(testPause ? { testPause } : {}),
     uri,
     migrateUri: env.VMM_KVM_MIGRATE_URI || migrateUriFor(uri),
+    migrateOptions,
     varDir: env.ONE_VAR || process.cwd(), // the wrapper exports ONE_VAR and runs the driver in it
     actionTimeoutMs: envNumber(env, 'VMM_KVM_TIMEOUT_S', 300) * 1000,
     shutdownTimeoutMs: envNumber(env, 'VMM_KVM_SHUTDOWN_TIMEOUT_S', 180) * 1000,

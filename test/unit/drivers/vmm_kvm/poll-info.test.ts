@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cpuPercent, parseDomstats, pollInfo } from '../../../../src/drivers/vmm_kvm/poll-info.ts';
-import { kvmSettings, migrateUriFor } from '../../../../src/drivers/vmm_kvm/kvm-settings.ts';
+import { kvmSettings, migrateOptionsFrom, migrateUriFor } from '../../../../src/drivers/vmm_kvm/kvm-settings.ts';
 
 // What libvirt 9's `virsh domstats --state --cpu-total --balloon --interface` prints.
 const RUNNING = `Domain: 'one-7'
@@ -63,5 +63,18 @@ describe('one_vmm_kvm settings', () => {
     assert.ok(!('error' in s));
     assert.equal(s.migrateUri, 'qemu+tls://%h/system');
     assert.equal(s.shutdownTimeoutMs, 5000);
+  });
+
+  it('takes VMM_KVM_MIGRATE_OPTIONS as flags only', () => {
+    assert.deepEqual(migrateOptionsFrom(undefined), []);
+    assert.deepEqual(migrateOptionsFrom(' --copy-storage-all  --unsafe '), ['--copy-storage-all', '--unsafe']);
+    for (const bad of ['--uri=x', '-u', 'qemu:///x', '--a;b', '--$(touch x)', '--a`b`', '--a\nb']) {
+      assert.match(JSON.stringify(migrateOptionsFrom(bad)), /takes virsh migrate flags/, bad);
+    }
+    const s = kvmSettings({ VMM_KVM_MIGRATE_OPTIONS: '--p2p' }, []);
+    assert.ok(!('error' in s));
+    assert.deepEqual(s.migrateOptions, ['--p2p']);
+    const refused = kvmSettings({ VMM_KVM_MIGRATE_OPTIONS: '--ok ;reboot' }, []);
+    assert.ok('error' in refused && refused.error.endsWith('got ";reboot"'));
   });
 });
