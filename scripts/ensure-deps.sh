@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
   openssh-server   # test hosts are real sshd processes (test/helpers/sshd-hosts.ts)
   openssh-client   # ssh-keygen for the test hosts' keys
   python3          # an XML-RPC client we did not write (xmlrpc.client) in the e2e tests
+  python3-prometheus-client  # an exposition-format parser we did not write, for /metrics (test/e2e/metrics.test.ts)
   iproute2         # ip netns for hosts that can be cut off
   procps           # ps/kill used by the control script and tests
   # Real hypervisors on the test hosts (test/helpers/libvirt-hosts.ts, docs/hypervisor-tests.md):

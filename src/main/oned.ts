@@ -237,15 +237,16 @@ const server = await startRpcServer({
     await drivers.stop(); // the port was taken since the probe: say so in one line, as the probe would have
     return startupFailed(listenProblem(config.listenAddress, config.port, e), e);
   });
-const pidFile = join(layout.run, 'oned.pid');
-writeFileSync(pidFile, `${process.pid}\n`);
-process.off('uncaughtException', onStartupError);
-logger.log('ReM', 'I', `XML-RPC server listening on ${config.listenAddress}:${server.port}/RPC2`);
+// Up before the pid file, which tells `one start` and the tests that oned serves.
 const metricsServer = metrics && (await MetricsServer.start(metrics, config.metricsListenAddress, config.metricsPort).catch((e: unknown) => {
   logger.log('ONE', 'E', `Metrics not served: ${listenProblem(config.metricsListenAddress, config.metricsPort, e, METRICS_KEYS)}`);
   return undefined;
 }));
 if (metricsServer) logger.log('ONE', 'I', `Metrics served on http://${config.metricsListenAddress}:${metricsServer.port}/metrics`);
+const pidFile = join(layout.run, 'oned.pid');
+writeFileSync(pidFile, `${process.pid}\n`);
+process.off('uncaughtException', onStartupError);
+logger.log('ReM', 'I', `XML-RPC server listening on ${config.listenAddress}:${server.port}/RPC2`);
 
 async function shutdown(signal: string): Promise<void> {
   if (ctx.lifecycle.stopping) return;
