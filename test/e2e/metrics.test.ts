@@ -90,6 +90,8 @@ describe('/metrics', () => {
       const [ok, , code] = await one.call('one.vm.info', 99);
       assert.equal(ok, false);
       const failed = `0x${code.toString(16)}`;
+      // A made-up method name becomes no label of its own (a caller cannot grow the series).
+      await assert.rejects(one.client.call('one.no.such', [one.session]), /-506|not defined/);
 
       // The checkpoint timer runs every second: wait for one taken after the VMs ran.
       const p = await waitFor('a checkpoint', async () => {
@@ -103,6 +105,8 @@ describe('/metrics', () => {
       assert.equal(value(p, 'one_api_calls_total', { method: 'one.vm.allocate', code: '0' }), 3);
       assert.equal(value(p, 'one_api_calls_total', { method: 'one.vm.info', code: failed }), 1, `the failing call, code ${failed}`);
       assert.ok(value(p, 'one_api_call_duration_seconds_count', { method: 'one.vm.info' })! >= 2);
+      assert.equal(value(p, 'one_api_calls_total', { method: '(unknown)', code: '-506' }), 1);
+      assert.equal(p.samples.some(([, l]) => l.method?.includes('no.such')), false);
       assert.equal(value(p, 'one_vms', { state: 'ACTIVE', lcm_state: 'RUNNING' }), 2);
       assert.equal(value(p, 'one_vms', { state: 'PENDING', lcm_state: 'LCM_INIT' }), 1);
       assert.equal(value(p, 'one_vms_pending'), 1);
