@@ -1,3 +1,3 @@
 #!/bin/sh
-# ARCH of the host (spec §5.4)
+# ARCH of the host
 echo "ARCH=$(uname -m)"

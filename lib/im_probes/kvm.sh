@@ -1,5 +1,5 @@
 #!/bin/sh
-# KVM host figures (spec §5.4), POSIX sh, no ruby needed. Uses virsh nodeinfo
+# KVM host figures, POSIX sh, no ruby needed. Uses virsh nodeinfo
 # when it works, /proc otherwise. Memory in KB, CPU in percent (100 per core).
 echo "HYPERVISOR=kvm"
 

@@ -1,3 +1,3 @@
 #!/bin/sh
-# HOSTNAME of the host (spec §5.4)
+# HOSTNAME of the host
 echo "HOSTNAME=$(uname -n)"

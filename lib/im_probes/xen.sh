@@ -1,5 +1,5 @@
 #!/bin/sh
-# Xen host figures (spec §5.4) from `xm info` and `xentop`. Fails (exit 1)
+# Xen host figures from `xm info` and `xentop`. Fails (exit 1)
 # when xm is missing, so the monitoring of a non-Xen host reports an error.
 XM=${XM_PATH:-xm}
 info=$(sudo -n "$XM" info 2>/dev/null || "$XM" info 2>/dev/null) || { echo "xm info failed" >&2; exit 1; }

@@ -1,4 +1,4 @@
-# Shared by the driver wrappers in bin/ (spec §4.2). Sourced, not run.
+# Shared by the driver wrappers in bin/. Sourced, not run.
 #
 # The caller sets CODE_ROOT (where src/ and node_modules/ live). ONE_LOCATION
 # defaults to it; etc/, lib/ and var/ are taken from ONE_LOCATION so that a
