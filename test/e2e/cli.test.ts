@@ -59,8 +59,8 @@ function topScreens(tool: string, args: string[], screens: number): Promise<stri
     child.on('error', fail);
     child.on('exit', () => {
       clearTimeout(timer);
-      // On a terminal the header is bold and underlined; the screens are compared without that.
-      const drawn = text.split(CLEAR).slice(1).map((screen) => screen.replace(/\x1b\[[0-9;]*m/g, ''));
+      // On a terminal the header is bold and underlined and lines end in \r\n; the screens are compared without that.
+      const drawn = text.split(CLEAR).slice(1).map((screen) => screen.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r\n/g, '\n'));
       if (drawn.length < screens) fail(new Error(`top drew ${drawn.length} screens: ${text}`));
       else done(drawn);
     });
