@@ -11,14 +11,14 @@
  * T is epoch seconds after an `@` or an ISO 8601 time with its zone; the
  * period defaults to everything up to now.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseAt } from './at-instant.ts';
 import { AuditContext } from './audit-context.ts';
+import { parseTool, runTool } from './run-tool.ts';
 import { foldTo } from './fold-to.ts';
 import { usageRows, type Period } from './accounting.ts';
 import { accountingCsv, accountingJson, accountingTable } from './accounting-report.ts';
 
-const EXIT_USAGE = 3;
 
 function timeOption(text: string): number {
   const r = parseAt(text);
@@ -63,24 +63,10 @@ async function main(argv: readonly string[]): Promise<number> {
       ctx.print(o.json ? accountingJson(rows, period, userName) : o.csv ? accountingCsv(rows) : accountingTable(rows, period, userName));
     });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return ctx.exitCode;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (err instanceof InvalidArgumentError) {
-      process.stderr.write(`Error: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw err;
+    return await parseTool(program, argv, () => ctx.exitCode);
   } finally {
     ctx.close();
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (e: unknown) => {
-    process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 255;
-  },
-);
+runTool(main);

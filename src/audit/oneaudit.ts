@@ -21,8 +21,9 @@
  *
  * ONE_XMLRPC and ONE_AUTH as for the other tools; oneadmin only.
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { AuditContext } from './audit-context.ts';
+import { EXIT_USAGE, parseTool, runTool } from './run-tool.ts';
 import { registerDiff } from './commands/diff.ts';
 import { registerExport } from './commands/export.ts';
 import { registerLog } from './commands/log.ts';
@@ -30,8 +31,6 @@ import { registerReplay } from './commands/replay.ts';
 import { registerShow } from './commands/show.ts';
 import { registerVerify } from './commands/verify.ts';
 
-/** Usage errors exit 3, as oneaudit always did; oned or credential errors 255. */
-const EXIT_USAGE = 3;
 
 async function main(argv: readonly string[]): Promise<number> {
   const ctx = new AuditContext();
@@ -49,20 +48,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_USAGE;
   }
   try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return ctx.exitCode;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
-    throw err;
+    return await parseTool(program, argv, () => ctx.exitCode);
   } finally {
     ctx.close();
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (e: unknown) => {
-    process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 255;
-  },
-);
+runTool(main);
