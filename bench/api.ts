@@ -7,6 +7,9 @@
  * oned: a new client's first login during a 64-connection bad-password flood
  * (the slowest of 5, and a first login without the flood for comparison), and
  * oned's peak RSS while 16 requests at the 8 MiB body limit arrive at once.
+ * First, the whole front-end as `one start` runs it (bench/lib/frontend.ts):
+ * `frontend_rss_mb` idle and with 1,000 VMs RUNNING, and the time from
+ * `one start` to the first answered call (target: under 250 MB idle).
  * Targets: ≥ 2,000 vm.info/s, vmpool.info of 10k < 200 ms, CLI < 300 ms,
  * login under the flood < 1 s, peak RSS with 16 maximum bodies < 512 MB.
  * The client runs in this process, so on 2 cores it competes with oned for CPU.
@@ -24,6 +27,7 @@ import { parseMethodResponse } from '../src/rpc/xmlrpc/decode.ts';
 import { serializeMethodCall } from '../src/rpc/xmlrpc/encode.ts';
 import { allocateOfSize, codeOf, concurrentBodies, login, loginsUnderFlood } from '../test/helpers/api-abuse.ts';
 import { Oned, REPO, sha1hex } from '../test/helpers/oned-harness.ts';
+import { frontendFigures } from './lib/frontend.ts';
 import { isSmallRun, perSecond, printReport } from './lib/report.ts';
 
 const small = isSmallRun();
@@ -34,6 +38,7 @@ const CLI_RUNS = small ? 3 : 10;
 const ALLOCATE_IN_FLIGHT = 64;
 const FLOOD_LOGINS = small ? 2 : 5;
 const MAX_BODIES = small ? 4 : 16;
+const FRONTEND_VMS = small ? 20 : 1_000;
 
 const progress = (line: string) => process.stderr.write(`[api bench] ${line}\n`);
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -177,6 +182,9 @@ async function abuseFigures(figures: Record<string, number>): Promise<void> {
 }
 
 const figures: Record<string, number> = {};
+Object.assign(figures, await frontendFigures(FRONTEND_VMS));
+progress(`front-end (oned, drivers, mm_sched): first answer ${figures.one_start_to_first_answer_s} s after one start, ` +
+  `${figures.frontend_rss_mb} MB idle, ${figures[`frontend_rss_mb_${FRONTEND_VMS}_running`]} MB with ${FRONTEND_VMS} VMs running`);
 await abuseFigures(figures);
 const one = await Oned.start();
 try {
@@ -222,7 +230,7 @@ try {
 
 printReport(
   'api',
-  { pool_sizes: POOL_SIZES, window_ms: WINDOW_MS, allocate_in_flight: ALLOCATE_IN_FLIGHT, cli_runs: CLI_RUNS, flood_logins: FLOOD_LOGINS, max_bodies: MAX_BODIES },
+  { frontend_vms: FRONTEND_VMS, pool_sizes: POOL_SIZES, window_ms: WINDOW_MS, allocate_in_flight: ALLOCATE_IN_FLIGHT, cli_runs: CLI_RUNS, flood_logins: FLOOD_LOGINS, max_bodies: MAX_BODIES },
   figures,
 );
 // After the report: removing 100k per-VM directories (var/<vid>/) takes a minute or two.
