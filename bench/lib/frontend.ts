@@ -11,7 +11,7 @@ import { treeRssMb } from './process-tree.ts';
  * The whole front-end as `one start` runs it (oned, its drivers and
  * mm_sched, compiled), with dummy drivers: the time from `one start` to the
  * first answered call, its RSS idle, and its RSS with `vms` VMs RUNNING on
- * 10 hosts (placed by mm_sched).
+ * dummy hosts (placed by mm_sched).
  */
 export async function frontendFigures(vms: number): Promise<Record<string, number>> {
   const port = await freePort();
@@ -34,7 +34,9 @@ export async function frontendFigures(vms: number): Promise<Record<string, numbe
     const pids = () => ['oned.pid', 'sched.pid'].map((f) => Number(readFileSync(join(location, 'var', f), 'utf8')));
     await new Promise((res) => setTimeout(res, 3000)); // drivers up, start-up garbage collected
     const idle = treeRssMb(pids());
-    for (let i = 0; i < 10; i++) await ok('one.host.allocate', `node${i}`, 'im_dummy', 'vmm_dummy', 'tm_dummy');
+    // 8 CPUs a dummy host: room for 80 VMs of CPU 0.1 each, with some to spare.
+    const hosts = Math.ceil(vms / 60);
+    for (let i = 0; i < hosts; i++) await ok('one.host.allocate', `node${i}`, 'im_dummy', 'vmm_dummy', 'tm_dummy');
     for (let i = 0; i < vms; i++) await ok('one.vm.allocate', `NAME=f${i}\nCPU=0.1\nMEMORY=64`);
     await waitFor(`${vms} VMs RUNNING`, async () => {
       const doc = String(await ok('one.vmpool.info', -2, false, 3));
