@@ -86,7 +86,10 @@ describe('SCHED_MESSAGE, one.event.tip and one.vm.deploy for the scheduler', () 
     const info = await one.ok('one.vm.info', vid);
     assert.equal(tag(info, 'STATE'), '3');
     assert.equal(tag(info, 'SCHED_MESSAGE'), undefined, 'deploy drops the message');
-    assert.deepEqual((await vmEvents()).slice(before).map((e) => e.event.type), ['VmDeployed'], 'no event of its own clears it');
+    // The dummy drivers may already have moved the VM on (prolog, boot): none of that is a message event.
+    const after = (await vmEvents()).slice(before).map((e) => e.event.type);
+    assert.equal(after[0], 'VmDeployed');
+    assert.ok(!after.includes('VmSchedMessageSet'), `no event of its own clears it: ${after.join(', ')}`);
 
     // A scheduler restarted with an old plan: the second deploy is refused, and so is a message.
     assert.deepEqual(await one.call('one.vm.deploy', vid, 0), [false, `Can not deploy VM ${vid}, wrong state`, 0x800]);
