@@ -9,14 +9,12 @@ import { onehost } from '../../../src/cli/onehost.ts';
 import { oneuser } from '../../../src/cli/oneuser.ts';
 import { onevm } from '../../../src/cli/onevm.ts';
 import { onevnet } from '../../../src/cli/onevnet.ts';
-import { fail, ok, runWithFake } from './fake-oned.ts';
+import { fail, ok, oneadminEnv, runWithFake } from './fake-oned.ts';
 import { HOST_POOL_XML, hostXml, USER_POOL_XML, VM_POOL_XML, VM_XML, VNET_POOL_XML, VNET_XML } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'one-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const authFile = join(dir, 'one_auth');
-writeFileSync(authFile, 'oneadmin:password\n');
-const env = { ONE_AUTH: authFile };
+const env = oneadminEnv();
 
 const vmPool = { 'one.vmpool.info': () => ok(VM_POOL_XML) };
 const hostPool = { 'one.hostpool.info': () => ok(HOST_POOL_XML) };

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
 import type { CliIo } from '../../../src/cli/lib/cli-context.ts';
 import { runTool, type ToolDefinition } from '../../../src/cli/lib/run-tool.ts';
 import type { XmlRpcValue } from '../../../src/cli/lib/one-client.ts';
@@ -12,6 +16,15 @@ export interface FakeRun {
   /** [method, ...params without the session] */
   calls: XmlRpcValue[][];
   sessions: string[];
+}
+
+/** The environment of a CLI run as oneadmin: a one_auth file in a temp dir removed after the file's tests. */
+export function oneadminEnv(): { ONE_AUTH: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'one-cli-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const authFile = join(dir, 'one_auth');
+  writeFileSync(authFile, 'oneadmin:password\n');
+  return { ONE_AUTH: authFile };
 }
 
 export const ok = (value?: XmlRpcValue): XmlRpcValue[] => (value === undefined ? [true, '', 0] : [true, value, 0]);

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { onehost } from '../../../src/cli/onehost.ts';
 import { onevm } from '../../../src/cli/onevm.ts';
-import { fail, ok, runWithFake } from './fake-oned.ts';
+import { fail, ok, oneadminEnv, runWithFake } from './fake-oned.ts';
 import { VM_POOL_XML } from './fixtures.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'one-cli-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const authFile = join(dir, 'one_auth');
-writeFileSync(authFile, 'oneadmin:password\n');
-const env = { ONE_AUTH: authFile };
+const env = oneadminEnv();
 const vmPool = { 'one.vmpool.info': () => ok(VM_POOL_XML) };
 
 describe('onevm list --state', () => {
