@@ -19,6 +19,8 @@ DEBIAN_PACKAGES=(
   qemu-system-x86        # qemu-system-x86_64, SeaBIOS
   qemu-utils             # qemu-img for disk images
   genisoimage            # context ISO images (CONTEXT in the transfer drivers)
+  postgresql             # the event log on PostgreSQL: tests run their own cluster (initdb, pg_ctl)
+  chromium               # the web console's browser tests (headless, driven by playwright-core)
 )
 
 missing=()
