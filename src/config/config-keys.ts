@@ -61,6 +61,9 @@ export const ONED_CONF_KEYS: Readonly<Record<string, KeySpec>> = {
   // The Prometheus /metrics endpoint (src/main/metrics-server.ts): off (0) unless a port is given.
   METRICS_PORT: scalar('metricsPort', integerIn(0, 65535), 0),
   METRICS_LISTEN_ADDRESS: scalar('metricsListenAddress', listenAddress, '127.0.0.1'),
+  // The web console (src/console/): off (0) unless a port is given, loopback unless an address is.
+  CONSOLE_PORT: scalar('consolePort', integerIn(0, 65535), 0),
+  CONSOLE_LISTEN_ADDRESS: scalar('consoleListenAddress', listenAddress, '127.0.0.1'),
   // 1.4 meant WARNING but its built-in default was broken (spec §12.1 #11).
   DEBUG_LEVEL: scalar('debugLevel', debugLevel, 1),
   NETWORK_SIZE: scalar('networkSize', positiveInteger, 254),

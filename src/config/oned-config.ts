@@ -17,6 +17,10 @@ export interface OnedConfig {
   readonly metricsPort: number;
   /** Address the /metrics endpoint binds; loopback unless set. */
   readonly metricsListenAddress: string;
+  /** Port of the web console; 0 (the default) serves none. */
+  readonly consolePort: number;
+  /** Address the web console binds; loopback unless set. */
+  readonly consoleListenAddress: string;
   /** 0 ERROR, 1 WARNING, 2 INFO, 3 DEBUG. */
   readonly debugLevel: 0 | 1 | 2 | 3;
   /** Default size of ranged networks. */

@@ -61,6 +61,12 @@ export class RpcServer {
     private readonly server: http.Server,
     readonly address: string,
     readonly port: number,
+    /**
+     * One call through the same method table, authenticator (and its login
+     * throttle) and checks as a POST to /RPC2: the web console acts through
+     * this, so its authorization cannot differ from the API's.
+     */
+    readonly call: (call: MethodCall, client: string) => Promise<DispatchResult>,
   ) {}
 
   static async start(options: RpcServerOptions): Promise<RpcServer> {
@@ -143,7 +149,7 @@ export class RpcServer {
       });
     });
     const bound = server.address() as AddressInfo;
-    self = new RpcServer(server, bound.address, bound.port);
+    self = new RpcServer(server, bound.address, bound.port, (call, client) => dispatch(call, deps, client));
     return self;
   }
 

@@ -77,6 +77,8 @@ describe('oned.conf defaults (spec §8.2)', () => {
       listenAddress: '127.0.0.1',
       metricsPort: 0,
       metricsListenAddress: '127.0.0.1',
+      consolePort: 0,
+      consoleListenAddress: '127.0.0.1',
       debugLevel: 1,
       networkSize: 254,
       macPrefix: '00:01',
