@@ -24,6 +24,7 @@ import { userDecider } from '../machines/user/user-decider.ts';
 import { vmDecider } from '../machines/vm/vm-decider.ts';
 import type { VmState } from '../machines/vm/vm-types.ts';
 import { vnetDecider } from '../machines/vnet/vnet-decider.ts';
+import { ConsoleServer } from '../console/console-server.ts';
 import { hashPassword } from '../rpc/auth.ts';
 import { startRpcServer } from '../rpc/server.ts';
 import { openMonitoringStore } from '../store/monitoring-store.ts';
@@ -96,6 +97,9 @@ const METRICS_KEYS: ListenKeys = { port: 'METRICS_PORT', address: 'METRICS_LISTE
 const metricsOn = config.metricsPort !== 0;
 const metricsFailure = metricsOn ? await probeListen(config.metricsListenAddress, config.metricsPort, METRICS_KEYS) : undefined;
 if (metricsFailure) startupFailed(metricsFailure);
+const CONSOLE_KEYS: ListenKeys = { port: 'CONSOLE_PORT', address: 'CONSOLE_LISTEN_ADDRESS' };
+const consoleFailure = config.consolePort !== 0 ? await probeListen(config.consoleListenAddress, config.consolePort, CONSOLE_KEYS) : undefined;
+if (consoleFailure) startupFailed(consoleFailure);
 function openStore<T>(path: string, open: (path: string) => T): T {
   try {
     return open(path);
@@ -158,14 +162,10 @@ const system = new ActorSystem(
   },
 );
 const head = new LogHeadKeeper(join(layout.var, 'one.head'), logger);
-const rebuilt = (() => {
-  try {
-    return head.rebuild(system, log, { rebuild: rebuildAll });
-  } catch (e) {
-    log.close();
-    return startupFailed(e instanceof Error ? e.message : String(e), e);
-  }
-})();
+const rebuilt = await head.rebuild(system, log, { rebuild: rebuildAll }).catch(async (e: unknown) => {
+  await log.close();
+  return startupFailed(e instanceof Error ? e.message : String(e), e);
+});
 logger.log('ONE', 'I', `Rebuilt ${rebuilt.actors} entities from ${rebuilt.events} events${rebuildAll ? ' (--rebuild)' : ''}`);
 
 const ctx: CoreContext = {
@@ -222,7 +222,7 @@ if (reissued > 0) logger.log('ONE', 'I', `Re-issued ${reissued} driver operation
 
 core.hostMonitor.start();
 const pollTimer = setInterval(() => router!.pollTick(), 1000);
-const checkpointTimer = setInterval(() => system.checkpoint(), config.checkpointInterval * 1000);
+const checkpointTimer = setInterval(() => void system.checkpoint(), config.checkpointInterval * 1000);
 
 const server = await startRpcServer({
   core,
@@ -243,6 +243,18 @@ const metricsServer = metrics && (await MetricsServer.start(metrics, config.metr
   return undefined;
 }));
 if (metricsServer) logger.log('ONE', 'I', `Metrics served on http://${config.metricsListenAddress}:${metricsServer.port}/metrics`);
+const consoleServer = config.consolePort === 0 ? undefined : await ConsoleServer.start({
+  core,
+  call: server.call,
+  address: config.consoleListenAddress,
+  port: config.consolePort,
+  maxBodyBytes: 2 * config.vmTemplateMaxSize + 64 * 1024, // a template of the largest size, JSON-escaped
+  logger,
+}).catch((e: unknown) => {
+  logger.log('ONE', 'E', `Web console not served: ${listenProblem(config.consoleListenAddress, config.consolePort, e, CONSOLE_KEYS)}`);
+  return undefined;
+});
+if (consoleServer) logger.log('ONE', 'I', `Web console served on http://${config.consoleListenAddress}:${consoleServer.port}/`);
 const pidFile = join(layout.run, 'oned.pid');
 writeFileSync(pidFile, `${process.pid}\n`);
 process.off('uncaughtException', onStartupError);
@@ -257,10 +269,11 @@ async function shutdown(signal: string): Promise<void> {
   clearInterval(checkpointTimer);
   await server.close();
   await metricsServer?.close();
+  await consoleServer?.close();
   metrics?.close();
   await drivers.stop();
-  system.close();
-  log.close();
+  await system.close();
+  await log.close();
   samples.close();
   rmSync(pidFile, { force: true });
   releaseLock();
