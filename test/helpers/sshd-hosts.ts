@@ -39,6 +39,12 @@ export interface SshHostsOptions {
    */
   readonly samePort?: boolean;
   /**
+   * The hosts' addresses instead of 127.0.0.x, and the one port they all listen on, taken
+   * as given: for hosts in network namespaces of their own (netns-hosts.ts), whose
+   * addresses and ports the test process cannot bind to check them.
+   */
+  readonly listen?: { readonly addresses: readonly string[]; readonly port: number };
+  /**
    * Words put before the sshd command at each start of host i, e.g. `nsenter -t PID -m --` so
    * that the host's sshd runs in the mount namespace of its libvirtd (libvirt-hosts.ts). The
    * prefix must exec sshd, so that the pid this helper kills stays sshd's.
@@ -70,8 +76,8 @@ export async function startSshHosts(n: number, opts: SshHostsOptions = {}): Prom
   const configs: string[] = [];
   const hosts: SshHost[] = [];
   const known: string[] = [];
-  const addresses = Array.from({ length: n }, (_, i) => `127.0.0.${first + i}`);
-  const shared = opts.samePort === false ? undefined : await commonFreePort(addresses);
+  const addresses = opts.listen?.addresses ?? Array.from({ length: n }, (_, i) => `127.0.0.${first + i}`);
+  const shared = opts.listen?.port ?? (opts.samePort === false ? undefined : await commonFreePort(addresses));
   for (let i = 0; i < n; i++) {
     const address = addresses[i];
     const port = shared ?? (await freePort(address));

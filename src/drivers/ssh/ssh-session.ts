@@ -11,7 +11,16 @@ export interface ExecResult {
 
 /** One ssh2 connection: connect with host-key checking, run commands, close. */
 export class SshSession {
-  private constructor(private readonly client: Client) {}
+  /** Why the connection went away under us (keepalives unanswered, socket error); set once. */
+  private lost: string | undefined;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly where: string,
+  ) {
+    client.on('error', (err) => (this.lost ??= err.message));
+    client.once('close', () => (this.lost ??= 'closed by the other side'));
+  }
 
   static connect(host: string, settings: SshSettings, signal?: AbortSignal): Promise<SshSession> {
     return new Promise((resolve, reject) => {
@@ -36,9 +45,8 @@ export class SshSession {
       signal?.addEventListener('abort', onAbort, { once: true });
       client.once('ready', () => {
         signal?.removeEventListener('abort', onAbort);
-        client.removeAllListeners('error');
-        client.on('error', () => undefined); // late socket errors surface in exec
-        resolve(new SshSession(client));
+        client.removeAllListeners('error'); // from now on the session records late errors for exec
+        resolve(new SshSession(client, `${settings.user}@${host}:${settings.port}`));
       });
       client.once('error', (err) => {
         signal?.removeEventListener('abort', onAbort);
@@ -50,6 +58,8 @@ export class SshSession {
         username: settings.user,
         privateKey: credentials.privateKey,
         readyTimeout: settings.connectTimeoutMs,
+        keepaliveInterval: settings.aliveIntervalMs,
+        keepaliveCountMax: settings.aliveCountMax,
         hostVerifier: (key: Buffer) => {
           if (!settings.strict) return true;
           if (known.length === 0) hostKeyProblem = `host key not found in ${settings.knownHostsPath}`;
@@ -70,6 +80,7 @@ export class SshSession {
   /** Runs one remote command (already quoted by the caller), feeding `stdin` if given. */
   exec(command: string, stdin?: string, signal?: AbortSignal): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
+      if (this.lost !== undefined) return reject(new Error(`ssh to ${this.where}: connection lost (${this.lost})`));
       this.client.exec(command, (err, stream) => {
         if (err) return reject(err);
         let stdout = '';
@@ -83,6 +94,11 @@ export class SshSession {
         stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
         stream.on('close', (code: number | null, sig?: string) => {
           signal?.removeEventListener('abort', onAbort);
+          // No exit status because the connection died: say so, rather than "exit unknown".
+          if (code == null && sig === undefined && this.lost !== undefined) {
+            reject(new Error(`ssh to ${this.where}: connection lost (${this.lost})`));
+            return;
+          }
           resolve({ code: code ?? null, signal: sig, stdout, stderr });
         });
         stream.end(stdin ?? '');

@@ -1,5 +1,6 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { envNumber } from '../abortable-sleep.ts';
 
 export interface SshSettings {
   readonly user: string;
@@ -11,6 +12,14 @@ export interface SshSettings {
   /** Host-key checking against knownHostsPath; on unless ONE_SSH_STRICT=no. */
   readonly strict: boolean;
   readonly connectTimeoutMs: number;
+  /**
+   * A link that dies under an open connection (a host cut off mid-copy) sends no
+   * error: without keepalives a command waits for an answer that never comes.
+   * After `aliveCountMax` unanswered keepalives, `aliveIntervalMs` apart, the
+   * connection counts as lost.
+   */
+  readonly aliveIntervalMs: number;
+  readonly aliveCountMax: number;
 }
 
 /**
@@ -29,5 +38,8 @@ export function sshSettingsFromEnv(env: NodeJS.ProcessEnv): SshSettings {
     knownHostsPath: env.ONE_SSH_KNOWN_HOSTS || join(home, '.ssh', 'known_hosts'),
     strict: !/^(no|false|0|off)$/i.test(env.ONE_SSH_STRICT ?? ''),
     connectTimeoutMs: Number(env.ONE_SSH_CONNECT_TIMEOUT_MS) || 10_000,
+    // 0 or nonsense falls back to the default: keepalives cannot be turned off.
+    aliveIntervalMs: envNumber(env, 'ONE_SSH_ALIVE_INTERVAL_MS', 0) || 10_000,
+    aliveCountMax: Math.floor(envNumber(env, 'ONE_SSH_ALIVE_COUNT', 0)) || 3,
   };
 }

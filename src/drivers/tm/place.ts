@@ -48,7 +48,10 @@ export function sshArgs(settings: SshSettings): string[] {
     '-F', 'none', '-T',
     '-o', 'BatchMode=yes',
     '-o', 'LogLevel=ERROR',
-    '-o', `ConnectTimeout=${Math.max(1, Math.ceil(settings.connectTimeoutMs / 1000))}`,
+    '-o', `ConnectTimeout=${seconds(settings.connectTimeoutMs)}`,
+    // A link cut mid-copy gives no error; without these ssh would wait on it for ever.
+    '-o', `ServerAliveInterval=${seconds(settings.aliveIntervalMs)}`,
+    '-o', `ServerAliveCountMax=${settings.aliveCountMax}`,
     '-p', String(settings.port),
     '-l', settings.user,
     ...(settings.keyPath ? ['-i', settings.keyPath, '-o', 'IdentitiesOnly=yes'] : []),
@@ -57,6 +60,9 @@ export function sshArgs(settings: SshSettings): string[] {
       : ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null']),
   ];
 }
+
+/** OpenSSH takes whole seconds. */
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** `host` must already have passed the host-name rule (location.ts), so it cannot pass for an option. */
 export function sshPlace(host: string, settings: SshSettings): Place {
@@ -81,10 +87,19 @@ function finished(child: ChildProcess, place: Place, commands: Commands, collect
     child.once('error', (err) => reject(new CommandFailed(`${stepText(place, commands)}: ${err.message}`)));
     child.once('close', (code, signal) => {
       if (code === 0) return resolve(stdout);
-      const why = stderr.trim().slice(-2000) || (signal ? `killed by ${signal}` : `exit status ${code}`);
+      const why = stderr.trim().slice(-2000) || (signal ? `killed by ${signal}` : exitText(place, code));
       reject(new CommandFailed(`${stepText(place, commands)}: ${why}`));
     });
   });
+}
+
+/**
+ * ssh exits 255 when the connection failed or was lost; at LogLevel=ERROR it
+ * says nothing about a lost one ("Timeout, server not responding" is INFO).
+ */
+function exitText(place: Place, code: number | null): string {
+  if (place !== localPlace && code === 255) return `ssh to ${place.name} failed or lost its connection (exit status 255)`;
+  return `exit status ${code}`;
 }
 
 /** Runs a step to its end and returns its stdout. */
