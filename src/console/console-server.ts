@@ -85,7 +85,7 @@ export class ConsoleServer {
       if (req.method === 'POST' && !SessionStore.csrfMatches(session, req.headers['x-csrf-token'])) {
         throw new HttpError(403, 'Missing or wrong CSRF token', ErrorCode.AUTHORIZATION);
       }
-      if (route === 'GET /api/session') return json(res, 200, describe(session));
+      if (route === 'GET /api/session') return json(res, 200, describe(session, options.core.lastEventSeq()));
       if (route === 'POST /api/logout') {
         sessions.delete(session.token);
         return json(res, 200, { ok: true }, { 'Set-Cookie': `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` });
@@ -116,7 +116,7 @@ export class ConsoleServer {
         throw new HttpError(401, message, ErrorCode.AUTHENTICATION);
       }
       const session = sessions.create(apiSession, uid, user);
-      json(res, 200, describe(session), { 'Set-Cookie': `${COOKIE}=${session.token}; HttpOnly; SameSite=Strict; Path=/` });
+      json(res, 200, describe(session, options.core.lastEventSeq()), { 'Set-Cookie': `${COOKIE}=${session.token}; HttpOnly; SameSite=Strict; Path=/` });
     }
 
     async function apiCall(req: http.IncomingMessage, res: http.ServerResponse, session: ConsoleSession, client: string): Promise<void> {
@@ -156,7 +156,8 @@ export class ConsoleServer {
   }
 }
 
-const describe = (s: ConsoleSession): Json => ({ ok: true, user: s.user, uid: s.uid, csrf: s.csrf });
+/** What the page learns at login: who, the CSRF token, and the feed position to follow from (read before the page reads anything). */
+const describe = (s: ConsoleSession, tip: number): Json => ({ ok: true, user: s.user, uid: s.uid, csrf: s.csrf, tip });
 
 /** `[ok, value, code]` or a transport fault, as the page reads it. */
 function answerOf(result: DispatchResult): Json {
