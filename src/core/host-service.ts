@@ -3,7 +3,7 @@ import { domainError, ErrorCode } from '../events/domain-error.ts';
 import { invalidHostNameMessage, isValidHostName } from '../inputs/host-name.ts';
 import type { HostMachineState } from '../machines/host/host-types.ts';
 import { HostState } from '../machines/state-codes.ts';
-import { capacityByHost } from '../machines/vm/vm-capacity.ts';
+import { capacityByHost, type HostUsage } from '../machines/vm/vm-capacity.ts';
 import type { VmState } from '../machines/vm/vm-types.ts';
 import type { Result } from '../rpc/core-port.ts';
 import type { HostView } from '../rpc/views.ts';
@@ -13,10 +13,27 @@ import type { HostMonitor } from './host-monitoring.ts';
 import { outcome } from './outcome.ts';
 import { hostView } from './state-views.ts';
 
+/** What a host's view shows besides its id: when all of it is unchanged, so is the view. */
+interface ViewKey {
+  readonly state: HostMachineState;
+  readonly usage: HostUsage;
+  readonly quiet: boolean;
+  readonly sample: HostSample | undefined;
+  readonly lastMonTime: number;
+}
+
+const NO_USAGE: HostUsage = { cpu: 0, mem: 0, disk: 0, runningVms: 0 };
+
+// Usage is compared by value: it is summed afresh after every commit.
+const sameKey = (a: ViewKey, b: ViewKey): boolean =>
+  a.state === b.state && a.quiet === b.quiet && a.sample === b.sample && a.lastMonTime === b.lastMonTime &&
+  a.usage.cpu === b.usage.cpu && a.usage.mem === b.usage.mem && a.usage.disk === b.usage.disk && a.usage.runningVms === b.usage.runningVms;
+
 /** Hosts (spec §5): allocation, enable/disable, and what oned shows of them. Monitoring is in host-monitoring.ts. */
 export class HostService {
   private capacityAt: { seq: number; byHost: ReturnType<typeof capacityByHost> } | undefined;
   private readonly templateXml = new Map<number, { sample: HostSample | undefined; xml: string }>();
+  private readonly viewCache = new Map<number, { key: ViewKey; view: HostView }>();
 
   constructor(
     private readonly ctx: CoreContext,
@@ -52,16 +69,32 @@ export class HostService {
     return this.capacityAt.byHost;
   }
 
+  /**
+   * The same view object for as long as nothing it shows changes (the
+   * host's state, the VMs' usage of it, its monitoring): the XML-RPC layer
+   * keeps each view's rendered pool entry (rpc/documents/pool-pieces.ts).
+   */
   private toView(h: HostMachineState, capacity: ReturnType<typeof capacityByHost>): HostView | undefined {
     if (h.deleted) return undefined;
-    // A quiet monitoring's sample is newer than the recorded figures: show it.
-    const sample = this.ctx.hostSamples.get(h.id);
-    return hostView(h, capacity.get(h.id), {
-      state: this.monitor.isQuietlyMonitoring(h.id) ? HostState.MONITORING : h.state,
-      share: sample && sample.time >= h.lastMonTime ? sample.share : {},
+    const key: ViewKey = {
+      state: h,
+      usage: capacity.get(h.id) ?? NO_USAGE,
+      quiet: this.monitor.isQuietlyMonitoring(h.id),
+      sample: this.ctx.hostSamples.get(h.id),
       lastMonTime: this.monitor.lastMonTime(h),
+    };
+    const cached = this.viewCache.get(h.id);
+    if (cached && sameKey(cached.key, key)) return cached.view;
+    const { sample } = key;
+    // A quiet monitoring's sample is newer than the recorded figures: show it.
+    const view = hostView(h, key.usage, {
+      state: key.quiet ? HostState.MONITORING : h.state,
+      share: sample && sample.time >= h.lastMonTime ? sample.share : {},
+      lastMonTime: key.lastMonTime,
       templateXml: this.templateXmlOf(h.id),
     });
+    this.viewCache.set(h.id, { key, view });
+    return view;
   }
 
   async allocate(callerUid: number, name: string, imMad: string, vmMad: string, tmMad: string): Promise<Result<number>> {
@@ -87,6 +120,7 @@ export class HostService {
       this.ctx.system.forget('host', hid);
       this.ctx.hostSamples.delete(hid);
       this.templateXml.delete(hid);
+      this.viewCache.delete(hid);
     }
     return r;
   }

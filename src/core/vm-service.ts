@@ -13,7 +13,7 @@ import { replaceAttributeAt, setSingle } from '../template/template-edit.ts';
 import { substituteVariables } from '../template/substitute-variables.ts';
 import { isVector, vector, type Template, type VectorAttribute } from '../template/template.ts';
 import { checkCapacity } from './capacity-limits.ts';
-import type { CoreContext } from './core-context.ts';
+import type { CoreContext, VmPollFigures } from './core-context.ts';
 import { vmTemplateXml, vmView } from './state-views.ts';
 import type { HookService } from './hook-service.ts';
 import type { NetworkLeases } from './network-leases.ts';
@@ -47,9 +47,23 @@ export function withContextResolved(template: Template, otherVm: (vid: number) =
   return replaceAttributeAt(template, index, resolved);
 }
 
+interface CachedView {
+  readonly state: VmState;
+  readonly version: number;
+  readonly username: string;
+  /** A copy: the figures are compared by value, whoever updates them. */
+  readonly poll: VmPollFigures | undefined;
+  readonly view: VmView;
+}
+
+const samePoll = (a: VmPollFigures | undefined, b: VmPollFigures | undefined): boolean =>
+  a === b ||
+  (a !== undefined && b !== undefined && a.lastPoll === b.lastPoll && a.memory === b.memory && a.cpu === b.cpu && a.netTx === b.netTx && a.netRx === b.netRx);
+
 /** Virtual machines: allocation with leases, user actions, and the driver replies. */
 export class VmService {
   private readonly templateXml = new Map<number, { version: number; xml: string }>();
+  private readonly viewCache = new Map<number, CachedView>();
 
   constructor(
     private readonly ctx: CoreContext,
@@ -65,17 +79,21 @@ export class VmService {
   // ---- reads ----------------------------------------------------------------
 
   view(vid: number): VmView | undefined {
-    const vm = this.state(vid);
-    return vm && this.toView(vm);
+    const actor = this.ctx.system.get('vm', vid);
+    return actor && this.toView(actor.state as VmState, actor.version, this.users.nameOf((actor.state as VmState).uid));
   }
 
   views(query: VmQuery): VmView[] {
     const out: VmView[] = [];
+    // Owner names looked up once per owner, not once per VM.
+    const names = new Map<number, string>();
     for (const actor of this.ctx.system.all('vm')) {
       const vm = actor.state as VmState;
       if (query.uid !== undefined && vm.uid !== query.uid) continue;
       if (query.state === 'not-done' ? vm.state === Dm.DONE : query.state !== 'any' && vm.state !== query.state) continue;
-      out.push(this.toView(vm));
+      let username = names.get(vm.uid);
+      if (username === undefined) names.set(vm.uid, (username = this.users.nameOf(vm.uid)));
+      out.push(this.toView(vm, actor.version, username));
     }
     return out;
   }
@@ -91,9 +109,22 @@ export class VmService {
     return cached.xml;
   }
 
-  private toView(vm: VmState): VmView {
+  /**
+   * The same view object for as long as nothing it shows changes (its
+   * stream's version, its poll figures, its owner's name): the XML-RPC layer
+   * keeps each view's rendered pool entry, so an unchanged VM is never
+   * rendered twice (rpc/documents/pool-pieces.ts).
+   */
+  private toView(vm: VmState, version: number, username: string): VmView {
+    const poll = this.ctx.vmPolls.get(vm.id);
+    const cached = this.viewCache.get(vm.id);
+    if (cached && cached.state === vm && cached.version === version && cached.username === username && samePoll(cached.poll, poll)) {
+      return cached.view;
+    }
     // The template is rendered only when a document prints it (info, extended pool), then cached.
-    return vmView(vm, this.users.nameOf(vm.uid), this.ctx.vmPolls.get(vm.id), () => this.templateXmlOf(vm.id));
+    const view = vmView(vm, username, poll, () => this.templateXmlOf(vm.id));
+    this.viewCache.set(vm.id, { state: vm, version, username, poll: poll && { ...poll }, view });
+    return view;
   }
 
   // ---- commands ---------------------------------------------------------------

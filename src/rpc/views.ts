@@ -2,7 +2,9 @@
  * Read models the XML-RPC layer renders. Shaped after the element lists of
  * spec §3.5 so that each document is a straight walk over one view. The
  * runtime keeps these up to date from the committed events; the RPC layer
- * never rebuilds them.
+ * never rebuilds them. A view object never changes once handed out: a
+ * change gives a new object, so the RPC layer may keep what it rendered
+ * from one for as long as that object lives (documents/pool-pieces.ts).
  */
 
 /** One `NAME = value` or `NAME = [ K = V, … ]` template attribute. */

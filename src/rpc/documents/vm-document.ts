@@ -45,9 +45,13 @@ function vmXml(vm: VmView, form: 'info' | 'pool' | 'pool-extended'): string {
 /** `one.vm.info` (§3.5.1): no USERNAME, with TEMPLATE and the latest HISTORY. */
 export const vmDocument = (vm: VmView): string => vmXml(vm, 'info');
 
+/** One `<VM>` of `one.vmpool.info`, plain or `extended`. */
+export const vmPoolEntry = (vm: VmView, extended: boolean): string => vmXml(vm, extended ? 'pool-extended' : 'pool');
+
 /**
  * `one.vmpool.info` (§3.5.2): entries with USERNAME and without TEMPLATE;
  * the 2.0 `extended` form adds each VM's TEMPLATE before HISTORY.
+ * oned sends it from cached pieces (pool-pieces.ts); this is the same text in one string.
  */
 export const vmPoolDocument = (vms: readonly VmView[], extended = false): string =>
-  node('VM_POOL', vms.map((vm) => vmXml(vm, extended ? 'pool-extended' : 'pool')).join(''));
+  node('VM_POOL', vms.map((vm) => vmPoolEntry(vm, extended)).join(''));

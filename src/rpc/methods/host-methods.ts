@@ -1,5 +1,6 @@
 import { invalidHostNameMessage, isValidHostName } from '../../inputs/host-name.ts';
-import { hostDocument, hostPoolDocument } from '../documents/host-document.ts';
+import { hostDocument } from '../documents/host-document.ts';
+import { hostPoolText } from '../documents/pool-pieces.ts';
 import {
   answer,
   badParameter,
@@ -52,7 +53,7 @@ const enable = defineMethod(
 );
 
 const poolInfo = defineMethod('one.hostpool.info', 'RequestManagerHostPoolInfo', [], (ctx) =>
-  success(hostPoolDocument(ctx.core.hosts())),
+  success(hostPoolText(ctx.core.hosts())),
 );
 
 export const hostMethods: readonly RpcMethod[] = [allocate, info, remove, enable, poolInfo];

@@ -1,7 +1,8 @@
 import { domainError, ErrorCode } from '../../events/domain-error.ts';
 import { schedMessageProblem } from '../../inputs/sched-message.ts';
 import { VM_ACTIONS, type VmAction, type VmStateFilter } from '../core-port.ts';
-import { vmDocument, vmPoolDocument } from '../documents/vm-document.ts';
+import { vmPoolText } from '../documents/pool-pieces.ts';
+import { vmDocument } from '../documents/vm-document.ts';
 import {
   answer,
   badParameter,
@@ -118,7 +119,7 @@ const poolInfo: RpcMethod = {
     const state = args.length === 3 ? stateFilter(args[2] as number) : 'not-done';
     if (state === undefined) return failure(badParameter(`Invalid VM state filter ${String(args[2])}`));
     const vms = ctx.core.vms({ uid: ownerOf(caller, filter), state });
-    return success(vmPoolDocument(vms, extended));
+    return success(vmPoolText(vms, extended));
   },
 };
 

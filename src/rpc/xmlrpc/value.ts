@@ -8,6 +8,22 @@ export class XmlRpcDouble {
   constructor(readonly value: number) {}
 }
 
+/**
+ * A `<string>` whose text is already escaped for XML character data, in
+ * pieces: large pool documents are sent from per-object pieces rendered and
+ * escaped once per change, without being joined into one string first.
+ * Only the server writes it; the decoder never produces it.
+ */
+export class EscapedText {
+  constructor(readonly parts: readonly Uint8Array[]) {}
+
+  /** The escaped text as one string (for the string encoder; the server sends `parts`). */
+  toString(): string {
+    const utf8 = new TextDecoder();
+    return this.parts.map((p) => utf8.decode(p, { stream: true })).join('') + utf8.decode();
+  }
+}
+
 export interface XmlRpcStruct {
   readonly [member: string]: XmlRpcValue;
 }
@@ -20,6 +36,7 @@ export type XmlRpcValue =
   | Date // <dateTime.iso8601>
   | Uint8Array // <base64>
   | XmlRpcDouble
+  | EscapedText
   | readonly XmlRpcValue[]
   | XmlRpcStruct;
 
