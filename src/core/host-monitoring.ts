@@ -137,7 +137,10 @@ export class HostMonitor {
       this.sample(hid, now, parsed);
       return;
     }
-    // Something changed (health or capacity): monitor again, on the record.
+    // Something changed (health or capacity): monitor again, on the record. A failure is
+    // logged now: the next attempt may fail otherwise (a host cut off mid-probe: connection
+    // lost, then unreachable), and this reason would be lost.
+    if (!parsed.ok) this.ctx.logger.log('InM', 'E', `Error monitoring host ${hid}: ${parsed.message}; monitoring it again`);
     this.startMonitoring(hid, true, now);
   }
 

@@ -59,6 +59,10 @@ export function xenStandin(dir: string, hosts: readonly string[]) {
     /** Makes `xl <sub>` (or xentop) on `host` fail with `message` until cleared with undefined. */
     failNext: (host: string, sub: string, message: string | undefined) =>
       message === undefined ? rmSync(hostFile(host, `fail.${sub}`), { force: true }) : writeFileSync(hostFile(host, `fail.${sub}`), message),
+    /** While held, `xl <sub>` (or xentop) on `host` waits before doing anything; `held` says a call is waiting. */
+    hold: (host: string, sub: string, on: boolean) =>
+      on ? writeFileSync(hostFile(host, `hold.${sub}`), '') : rmSync(hostFile(host, `hold.${sub}`), { force: true }),
+    held: (host: string, sub: string) => existsSync(hostFile(host, `held.${sub}`)),
     /** `gone` (default), `ignore` (the guest ignores the request) or `zombie` (left in state s). */
     shutdownMode: (host: string, mode: 'gone' | 'ignore' | 'zombie') => writeFileSync(hostFile(host, 'shutdown-mode'), mode),
   };
