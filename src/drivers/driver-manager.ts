@@ -245,6 +245,8 @@ export class DriverManager {
     const { name, kind } = slot.config;
     const index = slot.inFlight.findIndex((p) => p.verb === line.verb && p.id === line.id && sameHook(p, line));
     const pending = index >= 0 ? slot.inFlight.splice(index, 1)[0] : undefined;
+    // 1.4 logs such replies as "Ignored" too: one that came too late, or was never asked for.
+    if (!pending) this.o.logger?.log('MAD', 'W', `driver ${name}: ignored ${line.verb} ${line.result} ${line.id ?? '-'}: no such request in flight`);
     const reply: DriverReply = { kind, mad: name, verb: line.verb, result: line.result, id: line.id, info: line.info, origin: 'driver', correlated: pending !== undefined };
     this.replySubject.next(reply);
     pending?.settle(reply);

@@ -133,11 +133,13 @@ const drivers = new DriverManager({
   requestTimeoutMs: config.driverTimeout * 1000,
 });
 
-// Driver LOG lines (spec §4.3): to the VM's log when they name a VM, else to oned.log.
+// Driver LOG lines (spec §4.3): to the VM's log when they name a VM, else to oned.log. An id
+// that is no VM goes to oned.log too: a driver printing garbage must not create var/<id>/ folders.
 const LOG_MODULE = { im: 'InM', vmm: 'VMM', tm: 'TM', hm: 'HKM' } as const;
-drivers.logs$.subscribe(({ kind, vid, text }) =>
-  vid === undefined ? logger.log(LOG_MODULE[kind], 'I', text) : logger.vmLog(vid, LOG_MODULE[kind], 'I', text),
-);
+drivers.logs$.subscribe(({ kind, vid, text }) => {
+  if (vid !== undefined && system.get('vm', vid)) logger.vmLog(vid, LOG_MODULE[kind], 'I', text);
+  else logger.log(LOG_MODULE[kind], 'I', vid === undefined ? text : `(no VM ${vid}) ${text}`);
+});
 
 let router: EffectRouter | undefined;
 let metrics: OnedMetrics | undefined; // set once the actors are rebuilt, when METRICS_PORT is set
