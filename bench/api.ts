@@ -9,7 +9,8 @@
  * oned's peak RSS while 16 requests at the 8 MiB body limit arrive at once.
  * First, the whole front-end as `one start` runs it (bench/lib/frontend.ts):
  * `frontend_rss_mb` idle and with 1,000 VMs RUNNING, and the time from
- * `one start` to the first answered call (target: under 250 MB idle).
+ * `one start` to the first answered call (target: under 250 MB idle), and
+ * `one.vmpool.info` of those 1,000 RUNNING VMs in raw HTTP time (target: < 5 ms).
  * Targets: ≥ 2,000 vm.info/s, vmpool.info of 10k < 200 ms, CLI < 300 ms,
  * login under the flood < 1 s, peak RSS with 16 maximum bodies < 512 MB.
  * The client runs in this process, so on 2 cores it competes with oned for CPU.
@@ -28,6 +29,7 @@ import { serializeMethodCall } from '../src/rpc/xmlrpc/encode.ts';
 import { allocateOfSize, codeOf, concurrentBodies, login, loginsUnderFlood } from '../test/helpers/api-abuse.ts';
 import { Oned, REPO, sha1hex } from '../test/helpers/oned-harness.ts';
 import { frontendFigures } from './lib/frontend.ts';
+import { post } from './lib/raw-call.ts';
 import { isSmallRun, perSecond, printReport } from './lib/report.ts';
 
 const small = isSmallRun();
@@ -115,7 +117,7 @@ async function poolInfoMs(one: Oned, expectVms: number, samples: number): Promis
   try {
     for (let i = 0; i < samples; i++) {
       const started = performance.now();
-      const text = await post(agent, one.port, request);
+      const text = (await post(agent, one.port, request)).toString('utf8');
       body.push(performance.now() - started);
       const response = parseMethodResponse(text);
       total.push(performance.now() - started);
@@ -128,22 +130,6 @@ async function poolInfoMs(one: Oned, expectVms: number, samples: number): Promis
     agent.destroy();
   }
   return { body: round1(median(body)), total: round1(median(total)) };
-}
-
-function post(agent: http.Agent, port: number, body: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path: '/RPC2', method: 'POST', agent, headers: { 'Content-Type': 'text/xml', 'Content-Length': body.length } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 function rssMbOf(pid: number): number {

@@ -23,6 +23,7 @@ import Database from 'better-sqlite3';
 import { XmlRpcClient } from '../src/rpc/client.ts';
 import { makeLocation, Oned } from '../test/helpers/oned-harness.ts';
 import { dummyOnedConf } from './lib/dummy-oned-conf.ts';
+import { hostSamplesIn, monitoringLags } from './lib/monitoring-samples.ts';
 import { isSmallRun, perSecond, printReport } from './lib/report.ts';
 
 const small = isSmallRun();
@@ -83,19 +84,6 @@ class MonitoringFeed {
       }
       if (batch.length > 0) this.after = batch[batch.length - 1]!.seq;
     }
-  }
-}
-
-/** Host samples recorded in [from, to) epoch seconds, read from oned's monitoring table. */
-function samplesIn(location: string, from: number, to: number): { id: number; time: number; failed: boolean }[] {
-  const db = new Database(join(location, 'var', 'monitoring.db'), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db
-      .prepare("SELECT id, time, instr(sample, '\"failure\"') > 0 AS failed FROM monitoring WHERE kind = 'host' AND time >= ? AND time < ? ORDER BY id, n")
-      .all(from, to) as { id: number; time: number; failed: number }[];
-    return rows.map((r) => ({ id: r.id, time: r.time, failed: r.failed === 1 }));
-  } finally {
-    db.close();
   }
 }
 
@@ -184,16 +172,10 @@ async function measureWindow(one: Oned, feed: MonitoringFeed, monitoringInterval
   const elapsedMs = performance.now() - t0;
   feed.recording = false;
   await sleep(300); // let the last batch of samples reach the table
-  const samples = samplesIn(one.location, from, from + windowS);
-  const lags: number[] = [];
+  const samples = hostSamplesIn(one.location, from, from + windowS);
+  const lags = monitoringLags(samples, monitoringInterval);
   const perSecondCount = new Map<number, number>();
-  for (let i = 0; i < samples.length; i++) {
-    const { id, time } = samples[i]!;
-    perSecondCount.set(time, (perSecondCount.get(time) ?? 0) + 1);
-    const previous = samples[i - 1];
-    if (previous && previous.id === id) lags.push(time - previous.time - monitoringInterval);
-  }
-  lags.sort((a, b) => a - b);
+  for (const { time } of samples) perSecondCount.set(time, (perSecondCount.get(time) ?? 0) + 1);
   const commits = feed.commits - commits0;
   const seconds = [...perSecondCount.values()];
   return {

@@ -6,12 +6,14 @@ import { sessionOf } from '../../src/rpc/one-auth.ts';
 import { freePort } from '../../test/helpers/free-port.ts';
 import { dummyConf, makeLocation, REPO, waitFor } from '../../test/helpers/oned-harness.ts';
 import { treeRssMb } from './process-tree.ts';
+import { rawCallMs } from './raw-call.ts';
 
 /**
  * The whole front-end as `one start` runs it (oned, its drivers and
  * mm_sched, compiled), with dummy drivers: the time from `one start` to the
  * first answered call, its RSS idle, and its RSS with `vms` VMs RUNNING on
- * dummy hosts (placed by mm_sched).
+ * dummy hosts (placed by mm_sched); then `one.vmpool.info` of those VMs,
+ * raw HTTP time until the whole answer is in (p50 of 21).
  */
 export async function frontendFigures(vms: number): Promise<Record<string, number>> {
   const port = await freePort();
@@ -43,7 +45,9 @@ export async function frontendFigures(vms: number): Promise<Record<string, numbe
       return (doc.match(/<LCM_STATE>3<\/LCM_STATE>/g) ?? []).length === vms;
     }, 300_000);
     await new Promise((res) => setTimeout(res, 3000));
+    const pool = await rawCallMs(port, 'one.vmpool.info', [session, -2], 21);
     return {
+      [`vmpool_info_${vms}_ms_p50`]: pool.p50,
       one_start_to_first_answer_s: Math.round(startToFirstAnswerS * 100) / 100,
       frontend_rss_mb: idle,
       [`frontend_rss_mb_${vms}_running`]: treeRssMb(pids()),

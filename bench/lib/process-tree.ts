@@ -27,15 +27,20 @@ export function processTree(roots: readonly number[]): number[] {
   return [...tree];
 }
 
+function rssKb(pid: number): number {
+  try {
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
 /** The RSS of `roots` and all their descendants, in MB (one decimal). */
 export function treeRssMb(roots: readonly number[]): number {
   let kb = 0;
-  for (const pid of processTree(roots)) {
-    try {
-      kb += Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
+  for (const pid of processTree(roots)) kb += rssKb(pid);
   return Math.round((kb / 1024) * 10) / 10;
 }
+
+/** The RSS of one process alone, in MB (one decimal). */
+export const processRssMb = (pid: number): number => Math.round((rssKb(pid) / 1024) * 10) / 10;
