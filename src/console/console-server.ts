@@ -6,7 +6,7 @@ import { ErrorCode } from '../events/domain-error.ts';
 import type { CorePort } from '../rpc/core-port.ts';
 import type { DispatchResult } from '../rpc/dispatcher.ts';
 import { sessionOf } from '../rpc/one-auth.ts';
-import type { MethodCall, XmlRpcValue } from '../rpc/xmlrpc/value.ts';
+import { EscapedText, XmlRpcDouble, type MethodCall, type XmlRpcValue } from '../rpc/xmlrpc/value.ts';
 import { startSeq, streamEvents } from './event-stream.ts';
 import { SessionStore, type ConsoleSession } from './session-store.ts';
 import { StaticFiles } from './static-files.ts';
@@ -163,7 +163,19 @@ const describe = (s: ConsoleSession, tip: number): Json => ({ ok: true, user: s.
 function answerOf(result: DispatchResult): Json {
   if (result.kind === 'fault') return { ok: false, message: result.fault.faultString, code: result.fault.faultCode };
   const [ok, value, code] = result.value;
-  return ok ? { ok: true, value, code } : { ok: false, message: value, code };
+  return ok ? { ok: true, value: plainValue(value), code } : { ok: false, message: value, code };
+}
+
+/**
+ * JSON for the page. Pool documents arrive as EscapedText, pieces already
+ * escaped for the XML-RPC body (src/rpc/xmlrpc/escape.ts): undone here,
+ * `&amp;` last, so that the page parses the same document a client decodes.
+ */
+function plainValue(value: XmlRpcValue): unknown {
+  if (value instanceof EscapedText) {
+    return value.toString().replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&#xd;', '\r').replaceAll('&amp;', '&');
+  }
+  return value instanceof XmlRpcDouble ? value.value : value;
 }
 
 /** A POST from a page of another site is refused even before the cookie is looked at (SameSite=Strict is the first line). */

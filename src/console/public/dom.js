@@ -25,7 +25,7 @@ export function h(tag, attrs = {}, ...children) {
 export function replaceKeepingFocus(container, ...nodes) {
   const key = document.activeElement?.closest?.('[data-key]')?.getAttribute('data-key');
   const inside = key && container.contains(document.activeElement);
-  container.replaceChildren(...nodes);
+  container.replaceChildren(...nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
   if (inside) container.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
 }
 

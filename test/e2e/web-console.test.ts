@@ -1,0 +1,262 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { freePort } from '../helpers/free-port.ts';
+import { HeadlessChromium } from '../helpers/headless-chromium.ts';
+import { cliEnv, Oned, REPO, sha1hex, waitFor } from '../helpers/oned-harness.ts';
+
+/**
+ * The web console in a real browser (Debian's chromium, headless) against a
+ * real oned with dummy drivers and no scheduler: VMs are deployed by hand,
+ * from the console or the API. Screenshots of every view go to
+ * $TEST_ARTIFACTS (or the temp dir)/one-ts-artifacts/web-console.
+ */
+const ARTIFACTS = join(process.env.TEST_ARTIFACTS ?? join(tmpdir(), 'one-ts-artifacts'), 'web-console');
+// A name an attacker might pick: markup, quotes, command substitution, backticks, a semicolon.
+const NASTY = `<script>window.pwned=1</script><img src=x onerror="window.pwned=2"> 'q' $(id) \`id\`; echo`;
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+let one: Oned;
+let chromium: HeadlessChromium;
+let consoleUrl: string;
+let admin: BrowserContext;
+let page: Page;
+
+async function shot(p: Page, name: string): Promise<void> {
+  await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+async function logIn(context: BrowserContext, user: string, password: string): Promise<Page> {
+  const p = await context.newPage();
+  p.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
+  await p.goto(consoleUrl);
+  await p.getByLabel('User').fill(user);
+  await p.getByLabel('Password').fill(password);
+  await p.getByRole('button', { name: 'Log in' }).click();
+  await p.getByRole('link', { name: 'VMs' }).waitFor();
+  return p;
+}
+
+/** The state badge of VM `vid` on its own page. */
+const vmState = (p: Page) => p.locator('#vm-state');
+
+/** A raw request to the console with a browser context's cookie (what a forger would send). */
+async function raw(path: string, options: { method?: string; cookie?: string; headers?: Record<string, string>; body?: string }) {
+  const res = await fetch(`${consoleUrl}${path.slice(1)}`, {
+    method: options.method ?? 'GET',
+    headers: { ...(options.cookie ? { Cookie: options.cookie } : {}), ...options.headers },
+    body: options.body,
+  });
+  return { status: res.status, body: (await res.json()) as { ok: boolean; message?: string; code?: number; csrf?: string } };
+}
+
+async function cookieOf(context: BrowserContext): Promise<string> {
+  const c = (await context.cookies()).find((k) => k.name === 'one_console');
+  assert.ok(c, 'the console sets its cookie');
+  assert.equal(c.httpOnly, true);
+  assert.equal(c.sameSite, 'Strict');
+  return `one_console=${c.value}`;
+}
+
+describe('web console, in a real browser', { timeout: 180_000 }, () => {
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const port = await freePort();
+    one = await Oned.start({ conf: `CONSOLE_PORT = ${port}\nCONSOLE_LISTEN_ADDRESS = 127.0.0.1` });
+    consoleUrl = `http://127.0.0.1:${port}/`;
+    await one.ok('one.host.allocate', 'node1', 'im_dummy', 'vmm_dummy', 'tm_dummy');
+    await one.ok('one.host.allocate', 'node2', 'im_dummy', 'vmm_dummy', 'tm_dummy');
+    await one.ok('one.vn.allocate', 'NAME = "Private LAN"\nTYPE = RANGED\nBRIDGE = br0\nNETWORK_ADDRESS = 192.168.0.0\nNETWORK_SIZE = C');
+    await one.ok('one.user.allocate', 'bob', sha1hex('bob-pw'));
+    await waitFor('hosts monitored', async () => (String(await one.ok('one.hostpool.info')).match(/<STATE>2<\/STATE>/g) ?? []).length === 2, 30_000);
+    chromium = await HeadlessChromium.launch();
+    admin = await chromium.browser.newContext({ viewport: DESKTOP });
+    console.log(`web console screenshots: ${ARTIFACTS}`);
+  });
+
+  after(async () => {
+    await chromium?.close();
+    await one?.stop();
+    one?.remove();
+  });
+
+  it('refuses a wrong password with the API message, then logs in', async () => {
+    const p = await admin.newPage();
+    await p.goto(consoleUrl);
+    await shot(p, 'login');
+    await p.getByLabel('User').fill('oneadmin');
+    await p.getByLabel('Password').fill('wrong');
+    await p.getByRole('button', { name: 'Log in' }).click();
+    await p.getByText('User not authenticated').waitFor();
+    await p.close();
+    page = await logIn(admin, 'oneadmin', 'secret');
+    await page.locator('#who').getByText('oneadmin').waitFor();
+  });
+
+  it('creates a VM from template text; its hostile name renders as text', async () => {
+    await page.getByRole('link', { name: 'Create VM' }).click();
+    await page.getByLabel('Template').fill(`NAME = "${NASTY.replace(/"/g, '\\"')}"\nCPU = 0.5\nMEMORY = 128\nNIC = [ NETWORK = "Private LAN" ]`);
+    await page.getByRole('button', { name: 'Create VM' }).click();
+    await page.waitForURL(/#\/vms\/0$/);
+    await vmState(page).getByText('PENDING').waitFor();
+    assert.equal(await page.locator('h2').textContent(), `VM 0: ${NASTY} PENDING`);
+    assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.equal(await page.locator('main script, main img').count(), 0);
+  });
+
+  it('shows a new VM appear and reach RUNNING in the list live, without a reload', async () => {
+    await page.getByRole('link', { name: 'VMs' }).click();
+    await page.getByRole('cell', { name: NASTY }).waitFor();
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    const vid = Number(await one.ok('one.vm.allocate', 'NAME = second\nCPU = 0.1\nMEMORY = 64\nNIC = [ NETWORK = "Private LAN" ]'));
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'second' }) });
+    await row.getByText('PENDING').waitFor({ timeout: 5_000 });
+    await one.ok('one.vm.deploy', vid, 1);
+    await row.getByText('RUNNING').waitFor({ timeout: 10_000 });
+    await row.getByText('node2').waitFor();
+    await row.getByText('192.168.0.').waitFor();
+    assert.equal(await page.evaluate(() => (window as unknown as { marker: number }).marker), 42, 'the page was not reloaded');
+    // The state filter asks the API for that state only.
+    await page.getByLabel('State').selectOption({ label: 'PENDING' });
+    await page.getByRole('link', { name: 'second' }).waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: NASTY }).waitFor();
+    await page.getByLabel('State').selectOption({ label: 'All but DONE' });
+    await page.getByRole('link', { name: 'second' }).waitFor();
+    await shot(page, 'vm-list');
+    await page.setViewportSize(PHONE);
+    await shot(page, 'vm-list-phone');
+    await page.setViewportSize(DESKTOP);
+  });
+
+  it('deploys from the VM page, shows the timeline oneaudit prints, shuts the VM down to DONE', async () => {
+    await page.goto(`${consoleUrl}#/vms/0`);
+    await vmState(page).getByText('PENDING').waitFor();
+    await page.getByLabel('Host').first().selectOption({ label: 'node1 (0)' });
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    await vmState(page).getByText('RUNNING').waitFor({ timeout: 10_000 });
+    const timeline = page.getByRole('table', { name: /Audit timeline/ });
+    await timeline.getByRole('cell', { name: 'VmDeployed' }).waitFor();
+    await timeline.getByRole('cell', { name: 'oneadmin (one.vm.deploy)' }).waitFor();
+    await shot(page, 'vm-timeline');
+    await page.setViewportSize(PHONE);
+    await shot(page, 'vm-timeline-phone');
+    await page.setViewportSize(DESKTOP);
+
+    // The same lines as `oneaudit log vm 0`, row for row.
+    const printed = spawnSync(join(REPO, 'bin', 'oneaudit'), ['log', 'vm', '0'], { env: cliEnv(one), encoding: 'utf8', timeout: 60_000 });
+    assert.equal(printed.status, 0, printed.stderr);
+    const served = await page.evaluate(async () => (await (await fetch('/api/vm/0/timeline')).json()) as { value: { line: string }[] });
+    assert.deepEqual(served.value.map((r) => r.line), printed.stdout.trimEnd().split('\n'));
+    assert.equal(await timeline.locator('tbody tr').count(), served.value.length);
+
+    await page.getByRole('button', { name: 'Shut down' }).click();
+    await vmState(page).getByText('DONE').waitFor({ timeout: 15_000 });
+    await timeline.getByRole('cell', { name: 'oneadmin (one.vm.action shutdown)' }).waitFor();
+  });
+
+  it('as another user, cannot act on the VM: the page shows the API error, a forged POST is refused too', async () => {
+    const bobContext = await chromium.browser.newContext({ viewport: DESKTOP });
+    const bob = await logIn(bobContext, 'bob', 'bob-pw');
+    await bob.goto(`${consoleUrl}#/vms/1`);
+    await vmState(bob).getByText('RUNNING').waitFor();
+    await bob.getByRole('button', { name: 'Shut down' }).click();
+    await bob.getByText('Shut down refused: User not authorized to perform operation upon VirtualMachine [1] [0x0200]').waitFor();
+    await bob.getByText(/Timeline: User not authorized/).waitFor();
+    await shot(bob, 'vm-refused');
+    // Straight to the server with bob's own cookie and CSRF token: the dispatcher refuses, as it would over XML-RPC.
+    const cookie = await cookieOf(bobContext);
+    const { body: session } = await raw('/api/session', { cookie });
+    const forged = await raw('/api/call', {
+      method: 'POST', cookie,
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf! },
+      body: JSON.stringify({ method: 'one.vm.action', params: ['finalize', 1] }),
+    });
+    assert.deepEqual(forged.body, { ok: false, message: 'User not authorized to perform operation upon VirtualMachine [1]', code: 0x200 });
+    assert.match(String(await one.ok('one.vm.info', 1)), /<LCM_STATE>3<\/LCM_STATE>/, 'VM 1 still RUNNING');
+    await bobContext.close();
+  });
+
+  it('refuses a POST without the CSRF token, with a wrong one, or from another site', async () => {
+    const cookie = await cookieOf(admin);
+    const body = JSON.stringify({ method: 'one.vm.action', params: ['shutdown', 1] });
+    const json = { 'Content-Type': 'application/json' };
+    const { body: session } = await raw('/api/session', { cookie });
+    for (const headers of [json, { ...json, 'X-CSRF-Token': 'x' + session.csrf!.slice(1) }, { ...json, 'X-CSRF-Token': '' }]) {
+      const r = await raw('/api/call', { method: 'POST', cookie, headers, body });
+      assert.equal(r.status, 403);
+      assert.deepEqual(r.body, { ok: false, message: 'Missing or wrong CSRF token', code: 0x200 });
+    }
+    const crossSite = await raw('/api/call', { method: 'POST', cookie, headers: { ...json, 'X-CSRF-Token': session.csrf!, Origin: 'http://evil.example' }, body });
+    assert.equal(crossSite.status, 403);
+    const noCookie = await raw('/api/call', { method: 'POST', headers: { ...json, 'X-CSRF-Token': session.csrf! }, body });
+    assert.equal(noCookie.status, 401);
+    assert.match(String(await one.ok('one.vm.info', 1)), /<LCM_STATE>3<\/LCM_STATE>/, 'VM 1 still RUNNING');
+  });
+
+  it('resumes the event stream after Last-Event-ID with nothing missed', async () => {
+    const cookie = await cookieOf(admin);
+    const all = JSON.parse(String(await one.ok('one.event.poll', 0, 10_000, 0))) as { seq: number; stream: string }[];
+    const from = all[Math.floor(all.length / 2)]!.seq;
+    const expected = all.filter((e) => e.seq > from).map((e) => `${e.seq} ${e.stream}`);
+    const got = await sseUntil(cookie, from, all[all.length - 1]!.seq);
+    assert.deepEqual(got, expected);
+    assert.ok(expected.length > 5, `a meaningful stretch of the log (${expected.length} events)`);
+  });
+
+  it('shows hosts with capacity and networks with leases; oneadmin disables and enables a host', async () => {
+    await page.getByRole('link', { name: 'Hosts' }).click();
+    const node2 = page.getByRole('row').filter({ hasText: 'node2' });
+    await node2.getByText('MONITORED').waitFor();
+    await node2.getByText(/alloc 10 · used \d+ \/ \d+/).waitFor();
+    await shot(page, 'hosts');
+    await node2.getByRole('button', { name: 'Disable' }).click();
+    await node2.getByText('DISABLED').waitFor({ timeout: 10_000 });
+    await node2.getByRole('button', { name: 'Enable' }).click();
+    await node2.getByRole('button', { name: 'Disable' }).waitFor({ timeout: 10_000 });
+    await page.getByRole('link', { name: 'Networks' }).click();
+    await page.getByRole('link', { name: 'VM 1' }).waitFor();
+    await shot(page, 'networks');
+    await page.setViewportSize(PHONE);
+    await page.getByRole('link', { name: 'Hosts' }).click();
+    await node2.getByText('MONITORED').waitFor();
+    await shot(page, 'hosts-phone');
+    await page.setViewportSize(DESKTOP);
+  });
+});
+
+/** Reads the console's event stream from `from` (as a reconnect with Last-Event-ID does) up to seq `until`. */
+function sseUntil(cookie: string, from: number, until: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const seen: string[] = [];
+    const req = http.get(`${consoleUrl}api/events`, { headers: { Cookie: cookie, 'Last-Event-ID': String(from) } }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
+      let buffer = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        buffer += chunk;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const message = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(message)?.[1];
+          const id = /^id: (\d+)$/m.exec(message)?.[1];
+          if (!data) continue;
+          const ev = JSON.parse(data) as { seq: number; stream: string };
+          assert.equal(Number(id), ev.seq, 'id: is the seq');
+          seen.push(`${ev.seq} ${ev.stream}`);
+          if (ev.seq >= until) {
+            req.destroy();
+            resolve(seen);
+          }
+        }
+      });
+    });
+    req.on('error', (e) => (seen.length && seen.at(-1)!.startsWith(`${until} `) ? undefined : reject(e)));
+    setTimeout(() => (req.destroy(), reject(new Error(`stream stopped at ${seen.at(-1)}`))), 15_000);
+  });
+}
