@@ -30,6 +30,8 @@ const METHODS = new Set([
   'one.hostpool.info', 'one.host.info', 'one.host.enable', 'one.vnpool.info', 'one.vn.info',
 ]);
 const COOKIE = 'one_console';
+const MAX_STREAMS_PER_SESSION = 8;
+const MAX_STREAMS = 256;
 const SECURITY_HEADERS: http.OutgoingHttpHeaders = {
   // Everything comes from this server; nothing may frame the page or run inline script.
   'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -57,6 +59,8 @@ export class ConsoleServer {
   static async start(options: ConsoleOptions): Promise<ConsoleServer> {
     const sessions = new SessionStore();
     const files = new StaticFiles();
+    const streams = new Map<string, number>(); // open event streams per session token
+    const streamCount = () => [...streams.values()].reduce((a, b) => a + b, 0);
     const server = http.createServer((req, res) => {
       handle(req, res).catch((error: unknown) => {
         if (error instanceof HttpError) return json(res, error.status, { ok: false, message: error.message, code: error.code });
@@ -94,7 +98,17 @@ export class ConsoleServer {
       if (route === 'GET /api/events') {
         const after = startSeq(req, url.searchParams, options.core.lastEventSeq());
         if (after === undefined) throw new HttpError(400, 'Last-Event-ID and after must be event sequence numbers');
-        return streamEvents(options.core, res, after, () => sessions.get(session.token) === session);
+        // Each stream holds a long-poll of the feed: bounded per session and in all.
+        const open = streams.get(session.token) ?? 0;
+        if (open >= MAX_STREAMS_PER_SESSION || streamCount() >= MAX_STREAMS) throw new HttpError(429, 'Too many open event streams', ErrorCode.XML_RPC_API);
+        streams.set(session.token, open + 1);
+        try {
+          return await streamEvents(options.core, res, after, () => sessions.get(session.token) === session);
+        } finally {
+          const left = streams.get(session.token)! - 1;
+          if (left > 0) streams.set(session.token, left);
+          else streams.delete(session.token);
+        }
       }
       const timeline = /^GET \/api\/vm\/(\d{1,9})\/timeline$/.exec(route);
       if (timeline) return vmTimelineOf(res, session, Number(timeline[1]), client);

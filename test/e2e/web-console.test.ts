@@ -36,9 +36,13 @@ async function logIn(context: BrowserContext, user: string, password: string): P
   const p = await context.newPage();
   p.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
   await p.goto(consoleUrl);
-  await p.getByLabel('User').fill(user);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Log in' }).click();
+  // By keyboard only: the form starts focused on the user field, Tab reaches the password, Enter submits.
+  await p.getByLabel('User').waitFor();
+  assert.equal(await p.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id), 'user');
+  await p.keyboard.type(user);
+  await p.keyboard.press('Tab');
+  await p.keyboard.type(password);
+  await p.keyboard.press('Enter');
   await p.getByRole('link', { name: 'VMs' }).waitFor();
   return p;
 }
@@ -106,14 +110,14 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     await page.waitForURL(/#\/vms\/0$/);
     await vmState(page).getByText('PENDING').waitFor();
     assert.equal(await page.locator('h2').textContent(), `VM 0: ${NASTY} PENDING`);
-    assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned), undefined);
     assert.equal(await page.locator('main script, main img').count(), 0);
   });
 
   it('shows a new VM appear and reach RUNNING in the list live, without a reload', async () => {
     await page.getByRole('link', { name: 'VMs' }).click();
     await page.getByRole('cell', { name: NASTY }).waitFor();
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     const vid = Number(await one.ok('one.vm.allocate', 'NAME = second\nCPU = 0.1\nMEMORY = 64\nNIC = [ NETWORK = "Private LAN" ]'));
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'second' }) });
     await row.getByText('PENDING').waitFor({ timeout: 5_000 });
@@ -121,7 +125,7 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     await row.getByText('RUNNING').waitFor({ timeout: 10_000 });
     await row.getByText('node2').waitFor();
     await row.getByText('192.168.0.').waitFor();
-    assert.equal(await page.evaluate(() => (window as unknown as { marker: number }).marker), 42, 'the page was not reloaded');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { marker: number }).marker), 42, 'the page was not reloaded');
     // The state filter asks the API for that state only.
     await page.getByLabel('State').selectOption({ label: 'PENDING' });
     await page.getByRole('link', { name: 'second' }).waitFor({ state: 'detached' });

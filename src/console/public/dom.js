@@ -46,5 +46,8 @@ export function table(caption, columns, rows) {
   );
 }
 
+/** Poll figures come in KB; 0 means not polled yet. */
+export const megabytes = (kb) => (kb > 0 ? `${(kb / 1024).toFixed(1)} MB` : '-');
+
 export const dateTime = (epochSeconds) =>
   epochSeconds > 0 ? new Date(epochSeconds * 1000).toLocaleString() : '-';

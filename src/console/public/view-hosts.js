@@ -68,7 +68,10 @@ export function hostsView(ctx) {
 
   return {
     title: 'Hosts',
-    content: [status, body],
+    content: [
+      h('p', { class: 'legend' }, 'CPU: 100 = one core; memory in KB.',
+        h('span', { class: 'cap-alloc' }), 'allocated to VMs', h('span', { class: 'cap-used' }), 'used, as last monitored'),
+      status, body],
     refresh,
     // Monitoring figures are samples, not events: the view also re-reads them every few seconds.
     pollMs: 5_000,

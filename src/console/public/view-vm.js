@@ -1,5 +1,5 @@
 import { call, child, children, errorText, parseXml, read } from './api.js';
-import { dateTime, h, message, replaceKeepingFocus, table } from './dom.js';
+import { dateTime, h, megabytes, message, replaceKeepingFocus, table } from './dom.js';
 import { isPending, names, vmStateLabel } from './names.js';
 
 /** one.vm.action verbs, with the names onevm gives them (delete is finalize). */
@@ -71,7 +71,7 @@ export function vmView(ctx, vid) {
       isPending(state) && sched ? h('p', { class: 'sched', id: 'sched-message' }, h('strong', {}, 'Scheduler: '), sched) : null,
       facts([
         ['Owner (uid)', child(vm, 'UID')], ['State', stateLabel], ['Host', history ? child(history, 'HOSTNAME') : '-'],
-        ['CPU', `${child(vm, 'CPU')} %`], ['Memory', `${child(vm, 'MEMORY')} KB`],
+        ['CPU', `${child(vm, 'CPU')} %`], ['Memory', megabytes(Number(child(vm, 'MEMORY')))],
         ['Started', dateTime(Number(child(vm, 'STIME')))], ['Ended', dateTime(Number(child(vm, 'ETIME')))],
         ['Deploy id', child(vm, 'DEPLOY_ID') || '-'],
       ]),

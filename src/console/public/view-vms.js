@@ -1,12 +1,10 @@
 import { call, child, children, errorText, parseXml } from './api.js';
-import { h, message, replaceKeepingFocus, table } from './dom.js';
+import { h, megabytes, message, replaceKeepingFocus, table } from './dom.js';
 import { vmStateLabel } from './names.js';
 
 // Kept across visits and live updates, so a refresh keeps what the user chose.
 const filters = { state: -1, user: -2 };
 const knownUsers = new Map(); // uid -> name, from the VMs seen so far
-
-const megabytes = (kb) => (kb > 0 ? `${(kb / 1024).toFixed(1)} MB` : '-');
 
 function row(vm) {
   const id = child(vm, 'ID');
