@@ -134,8 +134,17 @@ export class FileLogger implements Logger {
   }
 
   private line(module: string, level: LogLevel, message: string): string {
-    return `${ctime(new Date())} [${module}][${level}]: ${message.replace(/\n/g, ' ')}\n`;
+    return `${ctime(new Date())} [${module}][${level}]: ${visible(message)}\n`;
   }
+}
+
+/**
+ * One line of plain text: a newline becomes a blank, other control characters (a driver's
+ * garbage, a `\r` from a template) become `\xNN`, so that a line cannot pass for two or
+ * move a terminal's cursor when the log is read.
+ */
+function visible(message: string): string {
+  return message.replace(/\n/g, ' ').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function linesIn(text: Buffer): number {

@@ -113,6 +113,9 @@ describe('drivers that hang or print garbage while VMs are in flight', () => {
       'empty line',
     ]) assert.match(log, new RegExp(`\\[MAD\\]\\[W\\]: driver vmm_garbage: dropped bad line \\(${why}\\)`));
     assert.match(log, /\[MAD\]\[W\]: driver vmm_garbage: ignored DEPLOY SUCCESS 999999: no such request in flight/);
+    // The garbage is shown, not replayed: control characters are written as \xNN.
+    assert.match(log, /dropped bad line \(line contains CR, LF or NUL\): \\x00\\x01/);
+    assert.doesNotMatch(log, /[\x00-\x08\x0b-\x1f\x7f]/);
     // LOG lines are text, never run; one naming no VM goes to oned.log, not to a new var/888888/.
     assert.match(log, /\[VMM\]\[I\]: \$\(touch GARBAGE_MARK\) `touch GARBAGE_MARK`; touch GARBAGE_MARK/);
     assert.match(log, /\[VMM\]\[I\]: \(no VM 888888\) a log line for a VM that does not exist/);
