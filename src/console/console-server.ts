@@ -10,7 +10,7 @@ import { EscapedText, XmlRpcDouble, type MethodCall, type XmlRpcValue } from '..
 import { startSeq, streamEvents } from './event-stream.ts';
 import { SessionStore, type ConsoleSession } from './session-store.ts';
 import { StaticFiles } from './static-files.ts';
-import { vmTimeline } from './vm-timeline.ts';
+import { VmTimelines } from './vm-timeline.ts';
 
 export interface ConsoleOptions {
   /** Reads of the event feed (SSE, timelines) and the login's user lookup. */
@@ -59,6 +59,7 @@ export class ConsoleServer {
   static async start(options: ConsoleOptions): Promise<ConsoleServer> {
     const sessions = new SessionStore();
     const files = new StaticFiles();
+    const timelines = new VmTimelines(options.core);
     const streams = new Map<string, number>(); // open event streams per session token
     const streamCount = () => [...streams.values()].reduce((a, b) => a + b, 0);
     const server = http.createServer((req, res) => {
@@ -150,7 +151,7 @@ export class ConsoleServer {
       if (session.uid !== 0 && Number(owner) !== session.uid) {
         return json(res, 200, { ok: false, message: `User not authorized to perform operation upon VirtualMachine [${vid}]`, code: ErrorCode.AUTHORIZATION });
       }
-      json(res, 200, { ok: true, value: await vmTimeline(options.core, vid), code: 0 });
+      json(res, 200, { ok: true, value: await timelines.of(vid), code: 0 });
     }
 
     await new Promise<void>((resolve, reject) => {

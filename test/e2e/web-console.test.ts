@@ -8,7 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { freePort } from '../helpers/free-port.ts';
 import { HeadlessChromium } from '../helpers/headless-chromium.ts';
-import { cliEnv, Oned, REPO, sha1hex, waitFor } from '../helpers/oned-harness.ts';
+import { cliEnv, dummyConf, makeLocation, Oned, onedExpectingFailure, REPO, sha1hex, waitFor } from '../helpers/oned-harness.ts';
+import { createServer } from 'node:net';
+import { rmSync } from 'node:fs';
 
 /**
  * The web console in a real browser (Debian's chromium, headless) against a
@@ -118,9 +120,13 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     await page.getByRole('link', { name: 'VMs' }).click();
     await page.getByRole('cell', { name: NASTY }).waitFor();
     await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
+    const started = Date.now();
     const vid = Number(await one.ok('one.vm.allocate', 'NAME = second\nCPU = 0.1\nMEMORY = 64\nNIC = [ NETWORK = "Private LAN" ]'));
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'second' }) });
     await row.getByText('PENDING').waitFor({ timeout: 5_000 });
+    const shownMs = Date.now() - started;
+    console.log(`console_allocate_to_list_ms ${shownMs}`);
+    assert.ok(shownMs < 2_000, `the new VM was listed ${shownMs} ms after its allocation`);
     await one.ok('one.vm.deploy', vid, 1);
     await row.getByText('RUNNING').waitFor({ timeout: 10_000 });
     await row.getByText('node2').waitFor();
@@ -203,6 +209,37 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     assert.match(String(await one.ok('one.vm.info', 1)), /<LCM_STATE>3<\/LCM_STATE>/, 'VM 1 still RUNNING');
   });
 
+  it('answers bad input with the API\'s errors and codes; a logged-out session can do nothing', async () => {
+    const context = await chromium.browser.newContext();
+    await logIn(context, 'bob', 'bob-pw');
+    const cookie = await cookieOf(context);
+    const { body: session } = await raw('/api/session', { cookie });
+    const post = (body: string, type = 'application/json') =>
+      raw('/api/call', { method: 'POST', cookie, headers: { 'Content-Type': type, 'X-CSRF-Token': session.csrf! }, body });
+    // A NUL in a template is refused by the dispatcher, as over XML-RPC, and names the character without echoing it.
+    const nul = await post(JSON.stringify({ method: 'one.vm.allocate', params: ['NAME = "a\u0000b"\nMEMORY = 64'] }));
+    assert.equal(nul.body.ok, false);
+    assert.equal(nul.body.code, 0x1000);
+    assert.match(nul.body.message!, /U\+0000/);
+    const notAllowed = await post(JSON.stringify({ method: 'one.user.allocate', params: ['eve', 'x'] }));
+    assert.deepEqual([notAllowed.status, notAllowed.body.code], [400, 0x1000]);
+    assert.match(notAllowed.body.message!, /does not call "one.user.allocate"/);
+    for (const bad of ['{"method": "one.vm.info", "params": [0', '[]', JSON.stringify({ method: 'one.vm.info', params: [{ $where: 1 }] })]) {
+      const r = await post(bad);
+      assert.deepEqual([r.status, r.body.ok, r.body.code], [400, false, 0x1000], bad);
+    }
+    assert.equal((await post('method=one.vm.info', 'application/x-www-form-urlencoded')).status, 415);
+    const badSeq = await raw('/api/events', { cookie, headers: { 'Last-Event-ID': '$(id)' } });
+    assert.deepEqual([badSeq.status, badSeq.body.code], [400, 0x1000]);
+    assert.equal((await raw('/api/vm/1;id/timeline', { cookie })).status, 404);
+
+    const out = await raw('/api/logout', { method: 'POST', cookie, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf! }, body: '{}' });
+    assert.equal(out.status, 200);
+    const after = await post(JSON.stringify({ method: 'one.vm.info', params: [1] }));
+    assert.deepEqual([after.status, after.body.code], [401, 0x100]);
+    await context.close();
+  });
+
   it('resumes the event stream after Last-Event-ID with nothing missed', async () => {
     const cookie = await cookieOf(admin);
     const all = JSON.parse(String(await one.ok('one.event.poll', 0, 10_000, 0))) as { seq: number; stream: string }[];
@@ -264,3 +301,20 @@ function sseUntil(cookie: string, from: number, until: number): Promise<string[]
     setTimeout(() => (req.destroy(), reject(new Error(`stream stopped at ${seen.at(-1)}`))), 15_000);
   });
 }
+
+describe('web console start-up', () => {
+  it('a CONSOLE_PORT in use stops oned with one line that names the key', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const port = (taken.address() as { port: number }).port;
+    const location = makeLocation(dummyConf(await freePort(), `CONSOLE_PORT = ${port}`));
+    try {
+      const run = await onedExpectingFailure(location);
+      assert.equal(run.code, 1);
+      assert.equal(run.stderr, `oned: port ${port} on 127.0.0.1 is already in use (CONSOLE_PORT in oned.conf)\n`);
+    } finally {
+      taken.close();
+      rmSync(location, { recursive: true, force: true });
+    }
+  });
+});
