@@ -46,11 +46,11 @@ describe('hosts cut off mid-operation (network namespaces)', () => {
   const serving = async () => JSON.parse(await runPython(join(REPO, 'test/e2e/python/still_serving.py'), [`http://127.0.0.1:${one.port}/RPC2`])) as
     { seconds: number; vms: Record<string, [number, number]>; hosts: Record<string, number> };
   const vmState = async (vid: number) => { const x = await vmXml(vid); return `${tag(x, 'STATE')}/${tag(x, 'LCM_STATE')}`; };
-  const reaches = (vid: number, state: string, lcm?: string, timeoutMs = NOTICED_WITHIN_MS) =>
+  const reaches = (vid: number, state: string, lcm?: string) =>
     waitFor(`VM ${vid} in ${state}/${lcm ?? '*'} (log: ${vmLog(vid)})`, async () => {
       const xml = await vmXml(vid);
       return tag(xml, 'STATE') === state && (lcm === undefined || tag(xml, 'LCM_STATE') === lcm);
-    }, timeoutMs);
+    }, NOTICED_WITHIN_MS);
   const allocate = async (name: string, extra = '') => (await one.ok('one.vm.allocate', `NAME = "${name}"\n${TEMPLATE}\n${extra}`)) as number;
 
   before(async () => {
@@ -68,6 +68,7 @@ describe('hosts cut off mid-operation (network namespaces)', () => {
     writeFileSync(probes, `${readFileSync(probes, 'utf8')}hold=${join(dir, 'hold-probe.sh')}\n`);
     const s = net.ssh;
     one = await Oned.start({ location, env: { ONE_SSH_KEY: s.keyPath, ONE_SSH_KNOWN_HOSTS: s.knownHostsPath, ONE_SSH_PORT: String(s.hosts[0].port), ...SSH_ENV } });
+    // Host 0 is cut during PROLOG (tm_ssh), host 1 during DEPLOY, host 2 during MONITOR (im_kvm + the hold probe).
     const drivers = [['im_dummy', 'tm_ssh'], ['im_dummy', 'tm_dummy'], ['im_kvm', 'tm_dummy']];
     for (const [i, [im, tm]] of drivers.entries()) hid.push((await one.ok('one.host.allocate', s.hosts[i].address, im, 'vmm_xen', tm)) as number);
   });
