@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { freePort } from '../helpers/free-port.ts';
+import { sseUntil } from '../helpers/console-events.ts';
 import { HeadlessChromium } from '../helpers/headless-chromium.ts';
 import { cliEnv, dummyConf, makeLocation, Oned, onedExpectingFailure, REPO, sha1hex, waitFor } from '../helpers/oned-harness.ts';
 import { createServer } from 'node:net';
@@ -245,7 +245,7 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     const all = JSON.parse(String(await one.ok('one.event.poll', 0, 10_000, 0))) as { seq: number; stream: string }[];
     const from = all[Math.floor(all.length / 2)]!.seq;
     const expected = all.filter((e) => e.seq > from).map((e) => `${e.seq} ${e.stream}`);
-    const got = await sseUntil(cookie, from, all[all.length - 1]!.seq);
+    const got = await sseUntil(consoleUrl, cookie, from, all[all.length - 1]!.seq);
     assert.deepEqual(got, expected);
     assert.ok(expected.length > 5, `a meaningful stretch of the log (${expected.length} events)`);
   });
@@ -270,37 +270,6 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     await page.setViewportSize(DESKTOP);
   });
 });
-
-/** Reads the console's event stream from `from` (as a reconnect with Last-Event-ID does) up to seq `until`. */
-function sseUntil(cookie: string, from: number, until: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const seen: string[] = [];
-    const req = http.get(`${consoleUrl}api/events`, { headers: { Cookie: cookie, 'Last-Event-ID': String(from) } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
-      let buffer = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => {
-        buffer += chunk;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const message = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(message)?.[1];
-          const id = /^id: (\d+)$/m.exec(message)?.[1];
-          if (!data) continue;
-          const ev = JSON.parse(data) as { seq: number; stream: string };
-          assert.equal(Number(id), ev.seq, 'id: is the seq');
-          seen.push(`${ev.seq} ${ev.stream}`);
-          if (ev.seq >= until) {
-            req.destroy();
-            resolve(seen);
-          }
-        }
-      });
-    });
-    req.on('error', (e) => (seen.length && seen.at(-1)!.startsWith(`${until} `) ? undefined : reject(e)));
-    setTimeout(() => (req.destroy(), reject(new Error(`stream stopped at ${seen.at(-1)}`))), 15_000);
-  });
-}
 
 describe('web console start-up', () => {
   it('a CONSOLE_PORT in use stops oned with one line that names the key', async () => {
