@@ -46,7 +46,7 @@ async function writeLog(file: string, target: number): Promise<number> {
     }
     await Promise.all(group);
   }
-  log.close();
+  await log.close();
   return events;
 }
 

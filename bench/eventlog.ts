@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openEventLog, type SqliteEventLog } from '../src/store/sqlite-event-log.ts';
+import type { EventLog } from '../src/actors/ports.ts';
 import { isSmallRun, perSecond, printReport, rssMb } from './lib/report.ts';
 import { measureLiveDecisions } from './lib/live-decisions.ts';
 import { measureRebuild } from './lib/rebuild-vms.ts';
@@ -49,7 +50,7 @@ const sampleEvent = (i: number) => ({
 });
 
 /** One event per append, each awaited: every event pays its own fsync. */
-export async function measureSingleCommits(log: SqliteEventLog, commits: number): Promise<number> {
+export async function measureSingleCommits(log: EventLog, commits: number): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < commits; i++) {
     await log.append([{ stream: `single/${i}`, expectedVersion: 0, events: [sampleEvent(i)] }]);
@@ -59,7 +60,7 @@ export async function measureSingleCommits(log: SqliteEventLog, commits: number)
 
 /** Many concurrent appends per tick, so the log commits them as one group. */
 export async function measureGroupedCommits(
-  log: SqliteEventLog,
+  log: EventLog,
   events: number,
   groupSize: number,
   streamPrefix = 'vm/',
@@ -76,12 +77,12 @@ export async function measureGroupedCommits(
 }
 
 /** Reads and parses the whole log, page by page, as a restart would. */
-export function measureReplay(log: SqliteEventLog, page: number): { eventsPerS: number; events: number } {
+export async function measureReplay(log: EventLog, page: number): Promise<{ eventsPerS: number; events: number }> {
   const start = performance.now();
   let after = 0;
   let events = 0;
   for (;;) {
-    const batch = log.readAll(after, page);
+    const batch = await log.readAll(after, page);
     if (batch.length === 0) break;
     events += batch.length;
     after = batch[batch.length - 1]!.seq;
@@ -108,9 +109,9 @@ export async function runEventLogBench(
       console.error(`grouped commits (${workload.groupSize}/tick): ${grouped} events/s, ${log.stats().commits} commits`);
       // Best of a few passes: a replay pass is short, so one stray scheduling
       // hiccup on a shared 2-core machine would otherwise decide the figure.
-      let replay = measureReplay(log, workload.replayPage);
+      let replay = await measureReplay(log, workload.replayPage);
       for (let pass = 1; pass < workload.replayPasses; pass++) {
-        const again = measureReplay(log, workload.replayPage);
+        const again = await measureReplay(log, workload.replayPage);
         if (again.eventsPerS > replay.eventsPerS) replay = again;
       }
       console.error(`replay: ${replay.events} events at ${replay.eventsPerS} events/s (best of ${workload.replayPasses})`);
@@ -123,7 +124,7 @@ export async function runEventLogBench(
         rss_mb: rssMb(),
       };
     } finally {
-      log.close();
+      await log.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

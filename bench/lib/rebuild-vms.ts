@@ -61,24 +61,24 @@ export async function measureRebuild(path: string, vms: number): Promise<Record<
     }
     await Promise.all(group);
   }
-  log.close();
+  await log.close();
   console.error(`rebuild: log holds ${events} events of ${vms} VMs`);
 
-  const time = (useSnapshots: boolean) => {
+  const time = async (useSnapshots: boolean) => {
     const reopened = openEventLog(path);
     const start = performance.now();
     const system = new ActorSystem(reopened, deciders);
-    const { actors } = system.rehydrate({ useSnapshots });
+    const { actors } = await system.rehydrate({ useSnapshots });
     const seconds = (performance.now() - start) / 1000;
     if (actors !== vms) throw new Error(`rebuilt ${actors} actors, expected ${vms}`);
     return { seconds, system, reopened };
   };
-  const full = time(false);
+  const full = await time(false);
   console.error(`rebuild by folding the whole log: ${full.seconds.toFixed(2)} s`);
-  full.system.checkpoint();
-  full.reopened.close();
-  const fromSnapshots = time(true);
-  fromSnapshots.reopened.close();
+  await full.system.checkpoint();
+  await full.reopened.close();
+  const fromSnapshots = await time(true);
+  await fromSnapshots.reopened.close();
   console.error(`rebuild from a checkpoint of snapshots: ${fromSnapshots.seconds.toFixed(2)} s`);
   const key = vms === 100_000 ? '100k' : String(vms);
   return {

@@ -56,6 +56,8 @@ export class ActorSystem {
   private appliedThrough: number;
 
   private checkpointScheduled = false;
+  /** The checkpoint being written, if any: one at a time. */
+  private checkpointing: Promise<number> | undefined;
   private closed = false;
 
   /**
@@ -200,11 +202,13 @@ export class ActorSystem {
     if (this.checkpointScheduled) return;
     this.checkpointScheduled = true;
     setImmediate(() => {
-      this.checkpointScheduled = false;
-      if (this.checkpoint() !== CHECKPOINT_PUT_OFF) return;
-      // A commit reaches its actors within microtasks; one that never does is a bug, not a reason to spin.
-      if (attempt < 100) this.scheduleCheckpoint(attempt + 1);
-      else this.checkpoints.failed(new Error(`the log's tip (seq ${this.log.lastSeq()}) is not the applied position (${this.appliedThrough})`));
+      void this.checkpoint().then((written) => {
+        this.checkpointScheduled = false;
+        if (written !== CHECKPOINT_PUT_OFF) return;
+        // A commit reaches its actors within microtasks; one that never does is a bug, not a reason to spin.
+        if (attempt < 100) this.scheduleCheckpoint(attempt + 1);
+        else this.checkpoints.failed(new Error(`the log's tip (seq ${this.log.lastSeq()}) is not the applied position (${this.appliedThrough})`));
+      });
     });
   }
 
@@ -248,14 +252,14 @@ export class ActorSystem {
    * is verified as it is folded; any mismatch throws IntegrityError. `rebuild` discards the
    * snapshots and folds (and verifies) the whole log.
    */
-  rehydrate(options: { useSnapshots?: boolean; rebuild?: boolean } = {}): { events: number; actors: number } {
+  async rehydrate(options: { useSnapshots?: boolean; rebuild?: boolean } = {}): Promise<{ events: number; actors: number }> {
     const { useSnapshots = true, rebuild = false } = options;
-    if (rebuild) this.log.deleteSnapshots();
-    const checkpoint = useSnapshots && !rebuild ? this.loadCheckpoint() : undefined;
+    if (rebuild) await this.log.deleteSnapshots();
+    const checkpoint = useSnapshots && !rebuild ? await this.loadCheckpoint() : undefined;
     let from: LogPosition = { seq: 0, hash: '' };
     if (checkpoint) {
-      const snapshots = [...(this.log.listSnapshots?.() ?? [])].filter((snap) => parseStream(snap.stream));
-      checkCheckpoint(this.log, checkpoint, new Map(snapshots.map((snap) => [snap.stream, snap.version])));
+      const snapshots = (await this.log.listSnapshots()).filter((snap) => parseStream(snap.stream));
+      await checkCheckpoint(this.log, checkpoint, new Map(snapshots.map((snap) => [snap.stream, snap.version])));
       for (const snap of snapshots) {
         const kind = parseStream(snap.stream)!.kind;
         const actor = new EntityActor(snap.stream, this.deciders[kind], snap.state, snap.version);
@@ -265,11 +269,13 @@ export class ActorSystem {
       from = checkpoint;
     }
     let folded = 0;
-    for (const stored of verifiedReplay(this.log, from)) {
-      const actor = this.actors.get(stored.stream) ?? this.adopt(stored.stream);
-      if (!actor) continue;
-      actor.replayOne(stored.event);
-      folded++;
+    for await (const page of verifiedReplay(this.log, from)) {
+      for (const stored of page) {
+        const actor = this.actors.get(stored.stream) ?? this.adopt(stored.stream);
+        if (!actor) continue;
+        actor.replayOne(stored.event);
+        folded++;
+      }
     }
     this.dropDeleted();
     this.appliedThrough = this.log.lastSeq();
@@ -277,8 +283,8 @@ export class ActorSystem {
   }
 
   /** The checkpoint record, if a trustworthy one exists (older ones carried no hash and are ignored). */
-  private loadCheckpoint(): LogPosition | undefined {
-    const record = this.log.loadSnapshot<Partial<LogPosition>>(CHECKPOINT_STREAM)?.state;
+  private async loadCheckpoint(): Promise<LogPosition | undefined> {
+    const record = (await this.log.loadSnapshot<Partial<LogPosition>>(CHECKPOINT_STREAM))?.state;
     return typeof record?.seq === 'number' && typeof record.hash === 'string' ? { seq: record.seq, hash: record.hash } : undefined;
   }
 
@@ -300,8 +306,8 @@ export class ActorSystem {
   }
 
   /** Takes a last checkpoint; nothing is written after this (the log is about to close). */
-  close(): void {
-    this.checkpoint();
+  async close(): Promise<void> {
+    await this.checkpoint();
     this.closed = true;
   }
 
@@ -312,25 +318,39 @@ export class ActorSystem {
    * while an append is committed but not yet applied to its actors, since
    * the tip would then claim events that no snapshot holds. A write that
    * fails (a full disk) is reported to the listener and never thrown: the
-   * snapshots stay behind and the next checkpoint writes them.
+   * snapshots stay behind and the next checkpoint writes them. One
+   * checkpoint runs at a time; a call during one waits for it, then takes
+   * its own.
    */
-  checkpoint(): number {
+  async checkpoint(): Promise<number> {
+    while (this.checkpointing) await this.checkpointing.catch(() => {});
     if (this.closed) return 0;
+    this.checkpointing = this.writeCheckpoint();
+    try {
+      return await this.checkpointing;
+    } finally {
+      this.checkpointing = undefined;
+    }
+  }
+
+  private async writeCheckpoint(): Promise<number> {
     const tip = this.log.tip();
     if (tip.seq !== this.appliedThrough) return CHECKPOINT_PUT_OFF;
-    const stale = [...this.actors.values(), ...this.retired].filter((a) => a.version !== a.snapshotVersion);
+    const retired = [...this.retired];
+    const stale = [...this.actors.values(), ...retired].filter((a) => a.version !== a.snapshotVersion);
     if (stale.length === 0) return 0;
+    // Taken now, in this turn: commits that land while the batch is written
+    // leave their actors ahead of the snapshot, for the next checkpoint.
     const batch: Snapshot[] = stale.map((a) => ({ stream: a.stream, version: a.version, state: a.state }));
     batch.push({ stream: CHECKPOINT_STREAM, version: 0, state: tip });
     try {
-      if (this.log.saveSnapshots) this.log.saveSnapshots(batch);
-      else for (const snap of batch) this.log.saveSnapshot(snap);
+      await this.log.saveSnapshots(batch);
     } catch (error) {
       this.checkpoints.failed(error);
       return CHECKPOINT_FAILED;
     }
-    for (const actor of stale) actor.snapshotVersion = actor.version;
-    this.retired.clear();
+    stale.forEach((actor, i) => (actor.snapshotVersion = batch[i]!.version));
+    for (const actor of retired) this.retired.delete(actor);
     this.checkpoints.written(tip);
     return stale.length;
   }

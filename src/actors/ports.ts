@@ -35,6 +35,12 @@ export interface LogPosition {
 /** A verification's outcome; a break names its seq and, when the row exists, its stream. */
 export type ChainVerdict = { ok: true; events: number } | { ok: false; seq: number; stream?: string; reason: string };
 
+/**
+ * The event log. Reads that may need the database are asynchronous (a
+ * PostgreSQL log answers over the network); the SQLite log resolves them at
+ * once. `lastSeq` and `tip` are synchronous: each log keeps its tip in
+ * memory, updated at every commit it makes or follows.
+ */
 export interface EventLog {
   /**
    * Appends to one or more streams atomically (all or nothing). Appends made
@@ -43,35 +49,36 @@ export interface EventLog {
    * which case nothing of this request was written.
    */
   append(requests: readonly AppendRequest[], meta?: EventMeta): Promise<readonly StoredEvent[]>;
-  readStream(stream: string, afterVersion?: number): StoredEvent[];
+  readStream(stream: string, afterVersion?: number): Promise<StoredEvent[]>;
   /** Events with seq > afterSeq, in order, at most `limit`. */
-  readAll(afterSeq: number, limit?: number): StoredEvent[];
+  readAll(afterSeq: number, limit?: number): Promise<StoredEvent[]>;
   /** Catch-up subscription: everything after `afterSeq`, then live commits. */
   follow(afterSeq: number): Observable<StoredEvent>;
   lastSeq(): number;
   /** The last committed event's position. */
   tip(): LogPosition;
   /** The stream and chain hash of the event at `seq`, if there is one. */
-  eventAt(seq: number): { stream: string; hash: string } | undefined;
+  eventAt(seq: number): Promise<{ stream: string; hash: string } | undefined>;
   /** Each stream's version as it stood at `seq` (streams with no event up to `seq` are absent). */
-  streamVersionsAt(seq: number): Map<string, number>;
-  streamVersion(stream: string): number;
-  saveSnapshot(snapshot: Snapshot): void;
-  loadSnapshot<S>(stream: string): Snapshot<S> | undefined;
-  /** Several snapshots in one transaction (a checkpoint). Optional: falls back to saveSnapshot. */
-  saveSnapshots?(snapshots: readonly Snapshot[]): void;
-  /** Every stored snapshot, for a fast start-up. Optional: without it start-up folds the whole log. */
-  listSnapshots?(): Iterable<Snapshot>;
+  streamVersionsAt(seq: number): Promise<Map<string, number>>;
+  streamVersion(stream: string): Promise<number>;
+  /** Several snapshots in one transaction (a checkpoint): all or nothing. */
+  saveSnapshots(snapshots: readonly Snapshot[]): Promise<void>;
+  loadSnapshot<S>(stream: string): Promise<Snapshot<S> | undefined>;
+  /** Every stored snapshot, for a fast start-up. */
+  listSnapshots(): Promise<Snapshot[]>;
   /**
-   * Streams every event after `from` for a start-up fold, verifying the hash
-   * chain from `from` on as it goes; a break throws ChainBreakError.
+   * Streams every event after `from` for a start-up fold, page by page,
+   * verifying the hash chain from `from` on as it goes; a break throws
+   * ChainBreakError.
    */
-  replay(from: LogPosition): Iterable<ReplayedEvent>;
+  replay(from: LogPosition): AsyncIterable<readonly ReplayedEvent[]>;
   /** Walks the hash chain after `from` (the whole chain by default); the first break, if any. */
-  verify(from?: LogPosition): ChainVerdict;
+  verify(from?: LogPosition): Promise<ChainVerdict>;
   /** Drops every snapshot and checkpoint (`oned --rebuild`). */
-  deleteSnapshots(): void;
-  close(): void;
+  deleteSnapshots(): Promise<void>;
+  /** Commits what is queued, then closes. */
+  close(): Promise<void>;
 }
 
 /** Wall clock, injected so that tests can drive time. Epoch seconds. */

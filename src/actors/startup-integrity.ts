@@ -17,18 +17,18 @@ export class IntegrityError extends Error {
  * version the stream had there. A checkpoint that claims more than its
  * snapshots cover (the bug that lost VMs) fails the last test.
  */
-export function checkCheckpoint(log: EventLog, checkpoint: LogPosition, snapshots: ReadonlyMap<string, number>): void {
+export async function checkCheckpoint(log: EventLog, checkpoint: LogPosition, snapshots: ReadonlyMap<string, number>): Promise<void> {
   const tip = log.lastSeq();
   if (checkpoint.seq > tip) {
     throw new IntegrityError(`the checkpoint is at seq ${checkpoint.seq}, past the end of the log (seq ${tip})`);
   }
   if (checkpoint.seq > 0) {
-    const at = log.eventAt(checkpoint.seq);
+    const at = await log.eventAt(checkpoint.seq);
     if (at?.hash !== checkpoint.hash) {
       throw new IntegrityError(`event ${checkpoint.seq} (${at?.stream ?? 'missing'}) does not have the hash the checkpoint recorded`);
     }
   }
-  const versions = log.streamVersionsAt(checkpoint.seq);
+  const versions = await log.streamVersionsAt(checkpoint.seq);
   for (const [stream, version] of versions) {
     const held = snapshots.get(stream);
     if (held === undefined) {
@@ -53,7 +53,7 @@ export function checkCheckpoint(log: EventLog, checkpoint: LogPosition, snapshot
  * means the database lost its tail (a truncated WAL, a restored old copy):
  * starting would hand out ids again and bootstrap users afresh.
  */
-export function checkHead(log: EventLog, head: LogPosition, headFile: string): void {
+export async function checkHead(log: EventLog, head: LogPosition, headFile: string): Promise<void> {
   const tip = log.lastSeq();
   if (head.seq > tip) {
     throw new IntegrityError(
@@ -62,7 +62,7 @@ export function checkHead(log: EventLog, head: LogPosition, headFile: string): v
     );
   }
   if (head.seq === 0) return;
-  const at = log.eventAt(head.seq);
+  const at = await log.eventAt(head.seq);
   if (at?.hash !== head.hash) {
     throw new IntegrityError(
       `event ${head.seq} (${at?.stream ?? 'missing'}) is not the one committed there (${headFile}): the database was replaced or rewritten`,
@@ -70,8 +70,8 @@ export function checkHead(log: EventLog, head: LogPosition, headFile: string): v
   }
 }
 
-/** The log after `from`, its hash chain verified as it streams; a break stops start-up. */
-export function* verifiedReplay(log: EventLog, from: LogPosition): Iterable<ReplayedEvent> {
+/** The log after `from`, page by page, its hash chain verified as it streams; a break stops start-up. */
+export async function* verifiedReplay(log: EventLog, from: LogPosition): AsyncIterable<readonly ReplayedEvent[]> {
   try {
     yield* log.replay(from);
   } catch (e) {

@@ -72,7 +72,7 @@ export class OneCore implements CorePort {
 
   /** Long-poll on the committed log (one.event.poll). */
   async pollEvents(afterSeq: number, max: number, timeoutMs: number): Promise<readonly StoredEvent[]> {
-    const ready = this.ctx.log.readAll(afterSeq, max);
+    const ready = await this.ctx.log.readAll(afterSeq, max);
     if (ready.length > 0 || timeoutMs <= 0) return ready;
     try {
       await firstValueFrom(this.ctx.log.follow(afterSeq).pipe(take(1), timeout({ first: timeoutMs })));

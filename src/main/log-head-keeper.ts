@@ -25,11 +25,11 @@ export class LogHeadKeeper {
   }
 
   /** Rebuilds every actor from a log that agrees with its head; throws IntegrityError (one line for the operator) otherwise. */
-  rebuild(system: ActorSystem, log: EventLog, options: { rebuild: boolean }): { events: number; actors: number } {
+  async rebuild(system: ActorSystem, log: EventLog, options: { rebuild: boolean }): Promise<{ events: number; actors: number }> {
     try {
       const head = readLogHead(this.file);
-      if (head) checkHead(log, head, this.file);
-      const result = system.rehydrate(options);
+      if (head) await checkHead(log, head, this.file);
+      const result = await system.rehydrate(options);
       this.record(log.tip());
       return result;
     } catch (e) {

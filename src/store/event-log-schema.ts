@@ -61,7 +61,7 @@ export function prepareEventLogStatements(db: Database.Database) {
     loadSnapshot: db.prepare('SELECT stream, version, state FROM snapshots WHERE stream = ?'),
     listSnapshots: db.prepare('SELECT stream, version, state FROM snapshots').raw(),
     // Start-up fold: what evolve needs, plus what the chain check hashes (one pass over the log).
-    replay: db.prepare(`SELECT ${READ_COLUMNS} FROM events WHERE seq > ? ORDER BY seq`).raw(),
+    replay: db.prepare(`SELECT ${READ_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`).raw(),
   };
 }
 

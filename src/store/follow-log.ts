@@ -3,7 +3,7 @@ import type { StoredEvent } from '../events/envelope.ts';
 
 /** What catch-up needs from the log. */
 export interface FollowSource {
-  readAll(afterSeq: number, limit: number): StoredEvent[];
+  readAll(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   isClosed(): boolean;
   readonly committed$: Observable<StoredEvent>;
 }
@@ -34,13 +34,13 @@ export function followLog(source: FollowSource, afterSeq: number, pageSize: numb
       complete: () => subscriber.complete(),
     });
 
-    const pump = (): void => {
+    const pump = async (): Promise<void> => {
       timer = undefined;
       if (subscriber.closed) return;
       if (source.isClosed()) return subscriber.complete();
       let page: StoredEvent[];
       try {
-        page = source.readAll(lastEmitted, pageSize);
+        page = await source.readAll(lastEmitted, pageSize);
       } catch (err) {
         return subscriber.error(err);
       }
@@ -49,12 +49,12 @@ export function followLog(source: FollowSource, afterSeq: number, pageSize: numb
         emit(event);
       }
       if (page.length === pageSize) {
-        timer = setImmediate(pump);
+        timer = setImmediate(() => void pump());
         return;
       }
-      // The table had nothing after lastEmitted at this instant, and commits
-      // are synchronous, so the buffer can only hold what we already emitted;
-      // drain it anyway rather than rely on that.
+      // The table had nothing after lastEmitted when the page was read; what
+      // committed since then is in the buffer (it was listening before the
+      // first read), so draining it leaves no gap and seq de-duplicates.
       const held = buffer;
       buffer = [];
       live = true;
@@ -64,7 +64,7 @@ export function followLog(source: FollowSource, afterSeq: number, pageSize: numb
       }
     };
 
-    pump();
+    void pump();
     return () => {
       if (timer) clearImmediate(timer);
       liveSubscription.unsubscribe();

@@ -12,6 +12,7 @@ import { rawRowToStoredEvent, type EventRow, type RawEventRow } from './event-ro
 import { ChainFollower, GENESIS, GENESIS_HASH, chainHash, verifyChain } from './hash-chain.ts';
 import { hashedData } from './secret-fields.ts';
 import { followLog } from './follow-log.ts';
+import { replayPage } from './replay-page.ts';
 
 export interface EventLogOptions {
   /** Epoch-seconds clock; commit timestamps become `now() * 1000`. */
@@ -277,18 +278,23 @@ export class SqliteEventLog implements EventLog {
     }
   }
 
-  readStream(stream: string, afterVersion = 0): StoredEvent[] {
+  async readStream(stream: string, afterVersion = 0): Promise<StoredEvent[]> {
     return (this.st.readStream.all(stream, afterVersion) as RawEventRow[]).map(rawRowToStoredEvent);
   }
 
-  readAll(afterSeq: number, limit?: number): StoredEvent[] {
+  async readAll(afterSeq: number, limit?: number): Promise<StoredEvent[]> {
+    return this.readAllNow(afterSeq, limit);
+  }
+
+  /** readAll without the promise, for follow() and benches that page through the file. */
+  readAllNow(afterSeq: number, limit?: number): StoredEvent[] {
     return (this.st.readAll.all(afterSeq, limit ?? -1) as RawEventRow[]).map(rawRowToStoredEvent);
   }
 
   follow(afterSeq: number): Observable<StoredEvent> {
     return followLog(
       {
-        readAll: (after, limit) => this.readAll(after, limit),
+        readAll: async (after, limit) => this.readAllNow(after, limit),
         isClosed: () => this.closed,
         committed$: this.committed$,
       },
@@ -305,20 +311,20 @@ export class SqliteEventLog implements EventLog {
     return { seq: this.tipSeq, hash: this.tipSeq === 0 ? '' : this.tipHash.toString('hex') };
   }
 
-  eventAt(seq: number): { stream: string; hash: string } | undefined {
+  async eventAt(seq: number): Promise<{ stream: string; hash: string } | undefined> {
     return this.st.eventAt.get(seq) as { stream: string; hash: string } | undefined;
   }
 
-  streamVersionsAt(seq: number): Map<string, number> {
+  async streamVersionsAt(seq: number): Promise<Map<string, number>> {
     return new Map(this.st.streamVersionsAt.all(seq) as [string, number][]);
   }
 
-  streamVersion(stream: string): number {
+  async streamVersion(stream: string): Promise<number> {
     return this.cachedVersion(stream);
   }
 
-  saveSnapshot(snapshot: Snapshot): void {
-    this.saveSnapshots([snapshot]);
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    return this.saveSnapshots([snapshot]);
   }
 
   /**
@@ -326,7 +332,7 @@ export class SqliteEventLog implements EventLog {
    * per entity). All or nothing; on a full disk it throws a LogWriteError and
    * the previous checkpoint stays as it was.
    */
-  saveSnapshots(snapshots: readonly Snapshot[]): void {
+  async saveSnapshots(snapshots: readonly Snapshot[]): Promise<void> {
     try {
       this.db.transaction(() => {
         for (const s of snapshots) this.st.saveSnapshot.run(s.stream, s.version, JSON.stringify(s.state));
@@ -336,39 +342,40 @@ export class SqliteEventLog implements EventLog {
     }
   }
 
-  *listSnapshots(): Iterable<Snapshot> {
-    for (const [stream, version, state] of this.st.listSnapshots.iterate() as IterableIterator<[string, number, string]>) {
-      yield { stream, version, state: JSON.parse(state) };
-    }
+  async listSnapshots(): Promise<Snapshot[]> {
+    return (this.st.listSnapshots.all() as [string, number, string][]).map(([stream, version, state]) => ({ stream, version, state: JSON.parse(state) }));
   }
 
   /**
    * Streams the log after `from` for a start-up fold, verifying the hash
    * chain as it goes (one pass instead of a read for the fold and another
-   * for the check). A break throws ChainBreakError before its event is
-   * handed out.
+   * for the check). A break throws ChainBreakError before its page is
+   * handed out. Pages are read by seq range, so no statement stays open
+   * between them.
    */
-  *replay(from: LogPosition): Iterable<ReplayedEvent> {
+  async *replay(from: LogPosition): AsyncIterable<readonly ReplayedEvent[]> {
     const chain = new ChainFollower(from.seq > 0 ? { seq: from.seq, hash: Buffer.from(from.hash, 'hex') } : GENESIS);
-    for (const [seq, stream, version, type, data, meta, ts, hash] of this.st.replay.iterate(from.seq) as IterableIterator<RawEventRow>) {
-      chain.next({ seq, stream, version, type, data: hashedData(data), meta, ts, hash });
-      yield { seq, stream, version, event: { type, ...(JSON.parse(data) as object) } };
+    for (let after = from.seq; ; ) {
+      const rows = this.st.replay.all(after, REPLAY_PAGE) as RawEventRow[];
+      if (rows.length === 0) return;
+      yield replayPage(chain, rows);
+      after = rows[rows.length - 1]![0];
     }
   }
 
-  loadSnapshot<S>(stream: string): Snapshot<S> | undefined {
+  async loadSnapshot<S>(stream: string): Promise<Snapshot<S> | undefined> {
     const row = this.st.loadSnapshot.get(stream) as { stream: string; version: number; state: string } | undefined;
     if (!row) return undefined;
     return { stream: row.stream, version: row.version, state: JSON.parse(row.state) as S };
   }
 
-  verify(from?: LogPosition): ChainVerdict {
+  async verify(from?: LogPosition): Promise<ChainVerdict> {
     const start = from && from.seq > 0 ? { seq: from.seq, hash: Buffer.from(from.hash, 'hex') } : GENESIS;
     const rows = this.st.walk.iterate(start.seq) as IterableIterator<EventRow>;
     return verifyChain(withHashedData(rows), this.tipSeq, start);
   }
 
-  deleteSnapshots(): void {
+  async deleteSnapshots(): Promise<void> {
     this.st.deleteSnapshots.run();
   }
 
@@ -376,7 +383,12 @@ export class SqliteEventLog implements EventLog {
     return { ...this.counters };
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    this.closeNow();
+  }
+
+  /** close() for callers that cannot wait (a process exit handler): SQLite closes synchronously. */
+  closeNow(): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
@@ -408,6 +420,9 @@ function isConstraintViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/** Rows per replay page: big enough that the per-page await costs nothing. */
+const REPLAY_PAGE = 2000;
 
 function* withHashedData(rows: Iterable<EventRow>): Iterable<EventRow> {
   for (const r of rows) yield { ...r, data: hashedData(r.data) };

@@ -158,7 +158,7 @@ describe('oned restarts', () => {
       for (const vid of vids) await vmReaches(one, vid, 3, 3);
       await one.stop();
       const log = openEventLog(join(one.location, 'var', 'one.db'));
-      assert.equal(log.verify().ok, true);
+      assert.equal((await log.verify()).ok, true);
       log.close();
     } finally {
       await one.stop();

@@ -43,7 +43,7 @@ const lastRebuilt = (one: Oned) => [...one.log().matchAll(/Rebuilt (\d+) entitie
 async function checkpointCoversLog(one: Oned): Promise<void> {
   const log = openEventLog(join(one.location, 'var', 'one.db'));
   try {
-    await waitFor('a checkpoint at the end of the log', () => (log.loadSnapshot<{ seq: number }>('$checkpoint')?.state.seq ?? -1) >= log.lastSeq(), 30_000);
+    await waitFor('a checkpoint at the end of the log', async () => ((await log.loadSnapshot<{ seq: number }>('$checkpoint'))?.state.seq ?? -1) >= log.lastSeq(), 30_000);
   } finally {
     log.close();
   }
@@ -84,7 +84,7 @@ async function restartSeesAll(location: string, count: number): Promise<void> {
   }
   const log = openEventLog(join(location, 'var', 'one.db'));
   try {
-    assert.equal(log.verify().ok, true);
+    assert.equal((await log.verify()).ok, true);
   } finally {
     log.close();
   }

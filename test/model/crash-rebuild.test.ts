@@ -105,7 +105,7 @@ describe('crash and rebuild', () => {
             });
             const pool = s.anyCommand || accepted.length === 0 ? all : accepted;
             await live.execute(s.kind, id, pool[s.choice % pool.length]);
-            if (checkpointAt !== undefined && checkpointAt % (stop + 1) === i) live.checkpoint();
+            if (checkpointAt !== undefined && checkpointAt % (stop + 1) === i) await live.checkpoint();
           }
           const expected = snapshotOf(live);
           const lastSeq = log.lastSeq();
@@ -114,10 +114,10 @@ describe('crash and rebuild', () => {
           for (const useSnapshots of [true, false]) {
             const reopened = openEventLog(path);
             const rebuilt = new ActorSystem(reopened, deciders);
-            rebuilt.rehydrate({ useSnapshots });
+            await rebuilt.rehydrate({ useSnapshots });
             assert.deepEqual(snapshotOf(rebuilt), expected);
             assert.equal(reopened.lastSeq(), lastSeq);
-            assert.deepEqual(reopened.verify(), { ok: true, events: lastSeq });
+            assert.deepEqual(await reopened.verify(), { ok: true, events: lastSeq });
             reopened.close();
           }
         },

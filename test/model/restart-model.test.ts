@@ -3,7 +3,8 @@
  * API-level operations (allocate VMs, hosts, networks and users; VM and host
  * actions; password changes; driver replies), checkpoints (the timer, the
  * SNAPSHOT_INTERVAL trigger, a clean stop), crashes and restarts, on a real
- * SQLite file through the real services. After every restart:
+ * SQLite file and on a real PostgreSQL database (fewer runs), through the
+ * real services. After every restart:
  * - every entity equals what the runtime held before it went down (every
  *   acknowledged write is visible), and equals a from-scratch fold of the
  *   whole log with the snapshots ignored;
@@ -16,13 +17,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ActorSystem } from '../../src/actors/actor-system.ts';
 import type { StreamKind } from '../../src/events/envelope.ts';
-import { openEventLog } from '../../src/store/sqlite-event-log.ts';
+import { openPostgresEventLog } from '../../src/store/postgres-event-log.ts';
+import { PgCluster } from '../helpers/pg-cluster.ts';
 import { fcRunParams } from './support/fc-run-params.ts';
-import { DECIDERS, startCoreRuntime, type CoreRuntime } from './support/core-runtime.ts';
+import { DECIDERS, sqliteLog, startCoreRuntime, type CoreRuntime, type LogOpener } from './support/core-runtime.ts';
 
 const KINDS: readonly StreamKind[] = ['vm', 'host', 'vnet', 'user', 'hook'];
 const ACTIONS = ['shutdown', 'hold', 'release', 'stop', 'cancel', 'suspend', 'resume', 'restart', 'finalize', 'resubmit'] as const;
@@ -38,6 +40,8 @@ interface Model {
 interface Real {
   location: string;
   runtime: CoreRuntime;
+  /** The run's log (the same one at every restart). */
+  openLog: LogOpener;
 }
 
 /** Every entity as (stream, version, state): what the log must give back. */
@@ -131,28 +135,28 @@ const reply = (which: number, success: boolean): Cmd =>
     request!.answer({ verb: request!.verb, success, id: request!.id, info });
   });
 
-const timerCheckpoint = (): Cmd => api('checkpoint', async (_m, r) => void r.system.checkpoint());
+const timerCheckpoint = (): Cmd => api('checkpoint', async (_m, r) => void (await r.system.checkpoint()));
 
 /** The process goes down (crash or clean stop) and comes back; the checks of the suite run here. */
 const restart = (clean: boolean): Cmd => ({
   check: () => true,
   async run(m, real) {
     const before = entitiesOf(real.runtime.system);
-    if (clean) real.runtime.stop();
-    else real.runtime.crash();
+    if (clean) await real.runtime.stop();
+    else await real.runtime.crash();
     m.restarts++;
-    real.runtime = startCoreRuntime(real.location, { snapshotEvery: 3, now: () => m.now });
+    real.runtime = await startCoreRuntime(real.location, { snapshotEvery: 3, now: () => m.now, openLog: real.openLog });
     const { system, core } = real.runtime;
     // Bootstrap as oned does: only when oneadmin is missing (the bug re-created it).
     if (!core.userService.hasAdmin()) acknowledge(m, 'user', await core.userService.allocate(0, 'oneadmin', HASH(0), 'bootstrap'));
     await real.runtime.settle();
 
     assert.deepEqual(entitiesOf(system), before, 'the restart lost or changed acknowledged state');
-    const scratchLog = openEventLog(join(real.location, 'var/one.db'));
+    const scratchLog = await real.openLog(real.location);
     const scratch = new ActorSystem(scratchLog, DECIDERS);
-    scratch.rehydrate({ useSnapshots: false });
+    await scratch.rehydrate({ useSnapshots: false });
     assert.deepEqual(entitiesOf(system), entitiesOf(scratch), 'snapshots and a from-scratch fold disagree');
-    scratchLog.close();
+    await scratchLog.close();
     for (const kind of ['vm', 'host', 'vnet', 'user'] as const) {
       for (const id of m.acknowledged[kind]) assert.ok(system.nextId(kind) > id, `${kind} ${id} would be handed out again`);
     }
@@ -184,27 +188,59 @@ const dir = mkdtempSync(join(tmpdir(), 'one-ts-restart-model-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let runs = 0;
 
-describe('restart model', () => {
-  it('after any mix of operations, checkpoints, crashes and restarts, the log gives back every acknowledged write', async () => {
-    // What the runs did, summed: a suite whose operations all fail proves nothing.
-    const done = { restarts: 0, vm: 0, host: 0, vnet: 0, user: 0 };
-    await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 60, size: 'max' }), async (cmds) => {
-        const location = join(dir, `run-${runs++}`);
-        const model: Model = { acknowledged: { vm: new Set(), host: new Set(), vnet: new Set(), user: new Set() }, now: 1_000, restarts: 0 };
-        const runtime = startCoreRuntime(location, { snapshotEvery: 3, now: () => model.now });
-        acknowledge(model, 'user', await runtime.core.userService.allocate(0, 'oneadmin', HASH(0), 'bootstrap'));
-        const real: Real = { location, runtime };
-        try {
-          await fc.asyncModelRun(() => ({ model, real }), [...cmds, restart(false), restart(true)]);
-        } finally {
-          real.runtime.crash();
-          done.restarts += model.restarts;
-          for (const kind of ['vm', 'host', 'vnet', 'user'] as const) done[kind] += model.acknowledged[kind].size;
-        }
-      }),
-      fcRunParams(40),
-    );
-    for (const [what, count] of Object.entries(done)) assert.ok(count >= 20, `only ${count} ${what} over the suite: ${JSON.stringify(done)}`);
+/** A backend gives each run its own empty log, opened again at every restart. */
+interface LogBackend {
+  readonly name: string;
+  readonly runs: number;
+  /** What the suite must see at least, summed over its runs. */
+  readonly atLeast: number;
+  forRun(location: string): Promise<LogOpener>;
+  setUp(): Promise<void>;
+  tearDown(): Promise<void>;
+}
+
+function describeRestartModel(backend: LogBackend): void {
+  describe(`restart model on ${backend.name}`, () => {
+    before(() => backend.setUp());
+    after(() => backend.tearDown());
+    it('after any mix of operations, checkpoints, crashes and restarts, the log gives back every acknowledged write', async () => {
+      // What the runs did, summed: a suite whose operations all fail proves nothing.
+      const done = { restarts: 0, vm: 0, host: 0, vnet: 0, user: 0 };
+      await fc.assert(
+        fc.asyncProperty(fc.commands(commands, { maxCommands: 60, size: 'max' }), async (cmds) => {
+          const location = join(dir, `run-${runs++}`);
+          const openLog = await backend.forRun(location);
+          const model: Model = { acknowledged: { vm: new Set(), host: new Set(), vnet: new Set(), user: new Set() }, now: 1_000, restarts: 0 };
+          const runtime = await startCoreRuntime(location, { snapshotEvery: 3, now: () => model.now, openLog });
+          acknowledge(model, 'user', await runtime.core.userService.allocate(0, 'oneadmin', HASH(0), 'bootstrap'));
+          const real: Real = { location, runtime, openLog };
+          try {
+            await fc.asyncModelRun(() => ({ model, real }), [...cmds, restart(false), restart(true)]);
+          } finally {
+            await real.runtime.crash();
+            done.restarts += model.restarts;
+            for (const kind of ['vm', 'host', 'vnet', 'user'] as const) done[kind] += model.acknowledged[kind].size;
+          }
+        }),
+        fcRunParams(backend.runs),
+      );
+      for (const [what, count] of Object.entries(done)) assert.ok(count >= backend.atLeast, `only ${count} ${what} over the suite: ${JSON.stringify(done)}`);
+    });
   });
+}
+
+describeRestartModel({ name: 'SQLite', runs: 40, atLeast: 20, forRun: async () => sqliteLog, setUp: async () => {}, tearDown: async () => {} });
+
+let cluster: PgCluster | undefined;
+describeRestartModel({
+  name: 'PostgreSQL',
+  runs: 8,
+  atLeast: 4,
+  setUp: async () => void (cluster = await PgCluster.start()),
+  tearDown: async () => cluster?.stop(),
+  forRun: async (location) => {
+    const c = cluster!;
+    const database = await c.createDatabase(`restart_${location.replace(/\W/g, '_').slice(-40)}`);
+    return () => openPostgresEventLog({ host: c.host, port: c.port, user: c.user, password: c.password, database });
+  },
 });

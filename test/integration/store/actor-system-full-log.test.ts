@@ -62,7 +62,7 @@ describe('ActorSystem on a full log', () => {
     // A restart folds the same: what was acknowledged is there, ids are the same.
     const reopened = openEventLog(path);
     const rebuilt = new ActorSystem(reopened, deciders);
-    rebuilt.rehydrate({ useSnapshots: false });
+    await rebuilt.rehydrate({ useSnapshots: false });
     assert.deepEqual(rebuilt.all('vm').map((a) => a.state), [{ total: 7 }, { total: 1 }, { total: 2 }]);
     assert.equal(rebuilt.nextId('vm'), 3);
     reopened.close();

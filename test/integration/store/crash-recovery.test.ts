@@ -44,7 +44,7 @@ describe('event log after a kill -9', () => {
     assert.ok(reported >= 15 * 40);
     const log = openEventLog(path);
     assert.ok(log.lastSeq() >= reported, `lastSeq ${log.lastSeq()} < reported ${reported}`);
-    const verdict = log.verify();
+    const verdict = await log.verify();
     assert.deepEqual(verdict, { ok: true, events: log.lastSeq() });
     assert.equal(log.lastSeq() % 2, 0, 'each request is all or nothing: no half-written VM');
     const tip = log.lastSeq();

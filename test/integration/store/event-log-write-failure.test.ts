@@ -23,7 +23,7 @@ describe('event log on a full disk', () => {
     const states: (LogWriteError | undefined)[] = [];
     const { log, full } = cappedLog(path, (f) => states.push(f));
     for (let v = 0; v < 5; v++) await log.append([{ stream: 'vm/0', expectedVersion: v, events: [event(v)] }]);
-    const before = log.readAll(0);
+    const before = (await log.readAll(0));
 
     full(true);
     // Three appends in one group commit (same tick), then more commits after it.
@@ -43,9 +43,9 @@ describe('event log on a full disk', () => {
       await assert.rejects(log.append([{ stream: 'vm/0', expectedVersion: 5, events: [event(5)] }]), LogWriteError);
     }
     assert.equal(log.lastSeq(), 5, 'the tip claims nothing that did not commit');
-    assert.equal(log.streamVersion('vm/0'), 5);
-    assert.equal(log.streamVersion('vm/1'), 0);
-    assert.deepEqual(log.readAll(0), before, 'reads are served, and show only what committed');
+    assert.equal((await log.streamVersion('vm/0')), 5);
+    assert.equal((await log.streamVersion('vm/1')), 0);
+    assert.deepEqual((await log.readAll(0)), before, 'reads are served, and show only what committed');
     assert.equal(log.stats().writeFailures, 4);
     assert.equal(states.length, 1, 'the failure is reported once, not once per append');
     assert.ok(states[0] instanceof LogWriteError);
@@ -57,30 +57,30 @@ describe('event log on a full disk', () => {
     await log.append([{ stream: 'vm/1', expectedVersion: 0, events: [event(0)] }]);
     assert.deepEqual(states, [states[0], undefined], 'and the recovery is reported once');
     assert.equal(log.writeFailure(), undefined);
-    assert.deepEqual(log.verify(), { ok: true, events: 7 });
+    assert.deepEqual((await log.verify()), { ok: true, events: 7 });
     log.close();
 
     const reopened = openEventLog(path);
     assert.equal(reopened.lastSeq(), 7);
-    assert.deepEqual(reopened.readAll(0, 5), before, 'everything acknowledged before the full disk is still there');
-    assert.deepEqual(reopened.verify(), { ok: true, events: 7 });
+    assert.deepEqual((await reopened.readAll(0, 5)), before, 'everything acknowledged before the full disk is still there');
+    assert.deepEqual((await reopened.verify()), { ok: true, events: 7 });
     reopened.close();
   });
 
   it('a checkpoint that cannot be written throws a LogWriteError and leaves the previous one', async () => {
     const { log, full } = cappedLog(tmp.path());
     await log.append([{ stream: 'vm/0', expectedVersion: 0, events: [event(0)] }]);
-    log.saveSnapshots([{ stream: 'vm/0', version: 1, state: { n: 1 } }]);
+    await log.saveSnapshots([{ stream: 'vm/0', version: 1, state: { n: 1 } }]);
     full(true);
-    assert.throws(
-      () => log.saveSnapshots([{ stream: 'vm/0', version: 2, state: { n: 2, pad: 'y'.repeat(20_000) } }, { stream: 'vm/1', version: 1, state: {} }]),
+    await assert.rejects(
+      log.saveSnapshots([{ stream: 'vm/0', version: 2, state: { n: 2, pad: 'y'.repeat(20_000) } }, { stream: 'vm/1', version: 1, state: {} }]),
       (e: unknown) => e instanceof LogWriteError && /database or disk is full/.test(e.message),
     );
-    assert.deepEqual(log.loadSnapshot('vm/0'), { stream: 'vm/0', version: 1, state: { n: 1 } });
-    assert.equal(log.loadSnapshot('vm/1'), undefined, 'all or nothing');
+    assert.deepEqual((await log.loadSnapshot('vm/0')), { stream: 'vm/0', version: 1, state: { n: 1 } });
+    assert.equal((await log.loadSnapshot('vm/1')), undefined, 'all or nothing');
     full(false);
-    log.saveSnapshots([{ stream: 'vm/0', version: 2, state: { n: 2, pad: 'y'.repeat(20_000) } }]);
-    assert.equal(log.loadSnapshot('vm/0')?.version, 2, 'a later checkpoint goes through');
+    await log.saveSnapshots([{ stream: 'vm/0', version: 2, state: { n: 2, pad: 'y'.repeat(20_000) } }]);
+    assert.equal((await log.loadSnapshot('vm/0'))?.version, 2, 'a later checkpoint goes through');
     log.close();
   });
 

@@ -76,7 +76,7 @@ describe('chart guard in the runtime', () => {
       const r = await system.execute('host', 0, { ...command, now: (now += 10) });
       assert.ok(r.ok, `${command.type}: ${r.ok ? '' : r.error.message}`);
     }
-    assert.equal(log.streamVersion('host/0'), 6);
+    assert.equal((await log.streamVersion('host/0')), 6);
     assert.doesNotMatch(onedLog(), /Refused/);
     log.close();
   });
@@ -90,14 +90,14 @@ describe('chart guard in the runtime', () => {
     };
     const { system, log, onedLog } = runtime('broken', { ...real, vm: broken });
     for (const command of toRunning) assert.ok((await vmStep(system, command)).ok, command.type);
-    const version = log.streamVersion('vm/0');
+    const version = (await log.streamVersion('vm/0'));
     const before = system.get('vm', 0)!.state;
 
     const refused = await vmStep(system, { type: 'Act', action: 'hold' });
     assert.equal(refused.ok, false);
     assert.equal(!refused.ok && refused.error.code, ErrorCode.INTERNAL);
     assert.match(!refused.ok ? refused.error.message : '', /VmHeld/);
-    assert.equal(log.streamVersion('vm/0'), version, 'nothing appended');
+    assert.equal((await log.streamVersion('vm/0')), version, 'nothing appended');
     assert.equal(system.get('vm', 0)!.state, before, 'the actor kept its state');
     const line = onedLog().split('\n').find((l) => l.includes('Refused'));
     assert.ok(line, 'a refusal line in oned.log');

@@ -30,11 +30,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 /** Opens the file as oned would: a fresh runtime rebuilt from it. */
-function start(path: string, options?: { useSnapshots?: boolean; rebuild?: boolean }) {
+async function start(path: string, options?: { useSnapshots?: boolean; rebuild?: boolean }) {
   const log = openEventLog(path);
   const system = new ActorSystem(log, deciders);
   try {
-    system.rehydrate(options);
+    await system.rehydrate(options);
   } catch (e) {
     log.close();
     throw e;
@@ -47,21 +47,21 @@ const add = (system: ActorSystem, kind: 'vm' | 'user', id: number, by = 1) => sy
 describe('checkpoints cover what they claim', () => {
   it('a crash, a restart that folds the log, one write and a clean stop lose nothing (the reported bug)', async () => {
     const path = join(dir, `bug-${n++}.db`);
-    const first = start(path);
+    const first = await start(path);
     await add(first.system, 'user', 0);
     for (let vid = 0; vid < 50; vid++) await add(first.system, 'vm', vid);
     first.log.close(); // kill -9: no checkpoint was ever taken
 
-    const second = start(path);
+    const second = await start(path);
     assert.equal(second.system.count('vm'), 50);
     await add(second.system, 'vm', 50);
-    second.system.close(); // clean stop: a checkpoint
+    await second.system.close(); // clean stop: a checkpoint
     second.log.close();
 
-    const third = start(path);
+    const third = await start(path);
     assert.equal(third.system.count('vm'), 51);
     assert.equal(third.system.get('user', 0)?.version, 1);
-    const fromScratch = start(path, { useSnapshots: false });
+    const fromScratch = await start(path, { useSnapshots: false });
     assert.deepEqual(third.states(), fromScratch.states());
     // …and writing on goes on from the right versions (the bug died here with a ConcurrencyError).
     assert.equal((await add(third.system, 'user', 0)).ok, true);
@@ -71,15 +71,15 @@ describe('checkpoints cover what they claim', () => {
 
   it('a deleted entity stays deleted when its last snapshot predates the deletion, and its id is not reused', async () => {
     const path = join(dir, `deleted-${n++}.db`);
-    const first = start(path);
+    const first = await start(path);
     for (let vid = 0; vid < 3; vid++) await add(first.system, 'vm', vid);
-    first.system.checkpoint();
+    await first.system.checkpoint();
     await first.system.execute('vm', 2, { type: 'Delete' });
     first.system.forget('vm', 2);
-    first.system.close();
+    await first.system.close();
     first.log.close();
 
-    const second = start(path);
+    const second = await start(path);
     assert.deepEqual(second.system.all('vm').map((a) => a.stream), ['vm/0', 'vm/1']);
     assert.equal(second.system.nextId('vm'), 3);
     second.log.close();
@@ -87,14 +87,14 @@ describe('checkpoints cover what they claim', () => {
 
   it('a checkpoint taken while a commit is not yet applied is put off, not written', async () => {
     const path = join(dir, `inflight-${n++}.db`);
-    const { log, system } = start(path);
+    const { log, system } = await start(path);
     await add(system, 'vm', 0);
     const pending = add(system, 'vm', 1);
     for (let i = 0; i < 20; i++) await Promise.resolve(); // the append reaches the log's queue
     log.flush(); // committed, but the actor hears of it only in a later microtask
-    assert.equal(system.checkpoint(), -1);
+    assert.equal(await system.checkpoint(), -1);
     await pending;
-    assert.equal(system.checkpoint(), 2);
+    assert.equal(await system.checkpoint(), 2);
     log.close();
   });
 });
@@ -102,9 +102,9 @@ describe('checkpoints cover what they claim', () => {
 describe('start-up integrity', () => {
   async function checkpointed(): Promise<string> {
     const path = join(dir, `integrity-${n++}.db`);
-    const { log, system } = start(path);
+    const { log, system } = await start(path);
     for (let i = 0; i < 6; i++) await add(system, 'vm', i % 3);
-    system.checkpoint();
+    await system.checkpoint();
     await add(system, 'vm', 0);
     log.close();
     return path;
@@ -114,9 +114,9 @@ describe('start-up integrity', () => {
     db.exec(sql);
     db.close();
   };
-  const refusal = (path: string) => {
+  const refusal = async (path: string) => {
     try {
-      start(path).log.close();
+      (await start(path)).log.close();
     } catch (e) {
       assert.ok(e instanceof IntegrityError, String(e));
       return e.message;
@@ -127,45 +127,45 @@ describe('start-up integrity', () => {
   it('refuses a snapshot whose version is not its stream version at the checkpoint, naming the stream', async () => {
     const path = await checkpointed();
     tamper(path, "UPDATE snapshots SET version = version - 1 WHERE stream = 'vm/1'");
-    assert.match(refusal(path), /snapshot of vm\/1 holds version 1, but at the checkpoint \(seq 6\) the stream is at version 2/);
+    assert.match(await refusal(path), /snapshot of vm\/1 holds version 1, but at the checkpoint \(seq 6\) the stream is at version 2/);
   });
 
   it('refuses a checkpoint that lacks a stream it claims to cover', async () => {
     const path = await checkpointed();
     tamper(path, "DELETE FROM snapshots WHERE stream = 'vm/2'");
-    assert.match(refusal(path), /stream vm\/2 has 2 events up to the checkpoint at seq 6 but no snapshot/);
+    assert.match(await refusal(path), /stream vm\/2 has 2 events up to the checkpoint at seq 6 but no snapshot/);
   });
 
   it('refuses a checkpoint past the end of the log, or with another hash', async () => {
     const past = await checkpointed();
     tamper(past, 'DELETE FROM events WHERE seq >= 6');
-    assert.match(refusal(past), /checkpoint is at seq 6, past the end of the log \(seq 5\)/);
+    assert.match(await refusal(past), /checkpoint is at seq 6, past the end of the log \(seq 5\)/);
     const rehashed = await checkpointed();
     tamper(rehashed, 'UPDATE events SET hash = zeroblob(32) WHERE seq = 6');
-    assert.match(refusal(rehashed), /event 6 \(vm\/2\) does not have the hash the checkpoint recorded/);
+    assert.match(await refusal(rehashed), /event 6 \(vm\/2\) does not have the hash the checkpoint recorded/);
   });
 
   it('refuses a row edited after the checkpoint, and --rebuild still refuses a broken chain', async () => {
     const path = await checkpointed();
     tamper(path, `UPDATE events SET data = '{"by":1000}' WHERE seq = 7`);
-    assert.match(refusal(path), /hash chain broken at event 7 \(vm\/0\)/);
-    assert.throws(() => start(path, { rebuild: true }), /hash chain broken at event 7 \(vm\/0\)/);
+    assert.match(await refusal(path), /hash chain broken at event 7 \(vm\/0\)/);
+    await assert.rejects(start(path, { rebuild: true }), /hash chain broken at event 7 \(vm\/0\)/);
   });
 
   it('refuses a row edited before the checkpoint only when folding the whole log', async () => {
     const path = await checkpointed();
     tamper(path, `UPDATE events SET data = '{"by":1000}' WHERE seq = 2`);
-    assert.throws(() => start(path, { rebuild: true }), /hash chain broken at event 2 \(vm\/1\)/);
+    await assert.rejects(start(path, { rebuild: true }), /hash chain broken at event 2 \(vm\/1\)/);
   });
 
   it('--rebuild discards bad snapshots and folds the whole log', async () => {
     const path = await checkpointed();
     tamper(path, "UPDATE snapshots SET state = '{\"total\":99}' , version = 1 WHERE stream = 'vm/1'");
-    assert.match(refusal(path), /vm\/1/);
-    const rebuilt = start(path, { rebuild: true });
+    assert.match(await refusal(path), /vm\/1/);
+    const rebuilt = await start(path, { rebuild: true });
     assert.deepEqual(rebuilt.system.get('vm', 1)?.state, { total: 2 });
     rebuilt.log.close();
-    start(path).log.close(); // and nothing is left to refuse
+    (await start(path)).log.close(); // and nothing is left to refuse
   });
 
   it('refuses a log shorter than its recorded head, or another event at the head', async () => {
@@ -175,8 +175,8 @@ describe('start-up integrity', () => {
     log.close();
     tamper(path, 'DELETE FROM events WHERE seq = 7');
     const shorter = openEventLog(path);
-    assert.throws(() => checkHead(shorter, head, 'var/one.head'), /log ends at seq 6, but seq 7 was committed \(var\/one.head\)/);
-    assert.throws(() => checkHead(shorter, { seq: 6, hash: head.hash }, 'var/one.head'), /event 6 \(vm\/2\) is not the one committed there/);
+    await assert.rejects(checkHead(shorter, head, 'var/one.head'), /log ends at seq 6, but seq 7 was committed \(var\/one.head\)/);
+    await assert.rejects(checkHead(shorter, { seq: 6, hash: head.hash }, 'var/one.head'), /event 6 \(vm\/2\) is not the one committed there/);
     shorter.close();
   });
 });

@@ -53,7 +53,7 @@ async function ok<T>(result: Promise<{ ok: boolean; value?: T; error?: { message
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'one-ts-pool-pieces-'));
   mkdirSync(join(dir, 'var'));
-  runtime = startCoreRuntime(dir, { snapshotEvery: Infinity, now: () => 1_700_000_000 });
+  runtime = await startCoreRuntime(dir, { snapshotEvery: Infinity, now: () => 1_700_000_000 });
   const { core } = runtime;
   await ok(core.allocateUser(ONEADMIN, 'oneadmin', 'x'.repeat(32)));
   alice = await ok(core.allocateUser(ONEADMIN, 'alice', 'y'.repeat(32)));
@@ -65,8 +65,8 @@ before(async () => {
   await ok(core.allocateHost(ONEADMIN, 'node1', 'im_dummy', 'vmm_dummy', 'tm_dummy'));
 });
 
-after(() => {
-  runtime.stop();
+after(async () => {
+  await runtime.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,0 +1,491 @@
+import pg from 'pg';
+import { Subject, type Observable } from 'rxjs';
+import type { EventMeta, StoredEvent } from '../events/envelope.ts';
+import type { AppendRequest, ChainVerdict, EventLog, LogPosition, ReplayedEvent, Snapshot } from '../actors/ports.ts';
+import { ConcurrencyError } from '../events/concurrency-error.ts';
+import { LogWriteError } from '../events/log-write-error.ts';
+import { encodeAppend, type EncodedAppend } from './encode-append.ts';
+import { rawRowToStoredEvent, type RawEventRow } from './event-row.ts';
+import { ChainFollower, GENESIS, GENESIS_HASH, chainHash } from './hash-chain.ts';
+import { hashedData } from './secret-fields.ts';
+import { followLog } from './follow-log.ts';
+import { replayPage } from './replay-page.ts';
+import { NOTIFY_CHANNEL, PG_READ_COLUMNS, POSTGRES_DDL, openPool, pgConfig, type PgConnection } from './postgres-schema.ts';
+import { ChainBreakError } from '../events/chain-break-error.ts';
+
+export interface PostgresEventLogOptions {
+  readonly nowMs?: () => number;
+  readonly followPageSize?: number;
+  /** Told when writing starts failing and when a commit succeeds again (as the SQLite log does). */
+  readonly onWriteState?: (failure: LogWriteError | undefined) => void;
+}
+
+interface PendingAppend {
+  readonly append: EncodedAppend;
+  readonly resolve: (events: readonly StoredEvent[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const PAGE = 5000;
+
+/** Opens the log on a PostgreSQL database, creating its tables when they are missing. */
+export async function openPostgresEventLog(c: PgConnection, options: PostgresEventLogOptions = {}): Promise<PostgresEventLog> {
+  const pool = openPool(c);
+  try {
+    const client = await pool.connect();
+    try {
+      // Two front-ends starting at once must not race on CREATE TABLE.
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(5172013)');
+      await client.query(POSTGRES_DDL);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const log = new PostgresEventLog(pool, c, options);
+    await log.start();
+    return log;
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * The event log on PostgreSQL, with the contract of the SQLite one. Appends
+ * queue and commit in groups: one transaction per flush, and while one
+ * commits the next group gathers. Each transaction locks the `log_head`
+ * row, takes the tip from it (not from memory, so a second writer cannot
+ * fork the chain), inserts the rows, moves the head and NOTIFYs followers.
+ * A LISTEN connection brings in what other writers commit, so committed$
+ * (and follow()) see the whole log, gap-free and in seq order.
+ */
+export class PostgresEventLog implements EventLog {
+  private readonly committedSubject = new Subject<StoredEvent>();
+  readonly committed$: Observable<StoredEvent> = this.committedSubject.asObservable();
+  private readonly versions = new Map<string, number>();
+  private readonly nowMs: () => number;
+  private readonly followPageSize: number;
+  private readonly onWriteState: (failure: LogWriteError | undefined) => void;
+  private tipSeq = 0;
+  private tipHash: Buffer = GENESIS_HASH;
+  private queue: PendingAppend[] = [];
+  private flushTimer: NodeJS.Immediate | undefined;
+  /** The flush or catch-up in progress: they run one at a time. */
+  private busy: Promise<void> = Promise.resolve();
+  private flushing = false;
+  private closed = false;
+  private failing: LogWriteError | undefined;
+  private listener: pg.Client | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connection: PgConnection,
+    options: PostgresEventLogOptions = {},
+  ) {
+    this.nowMs = options.nowMs ?? Date.now;
+    this.followPageSize = options.followPageSize ?? 1000;
+    this.onWriteState = options.onWriteState ?? (() => {});
+  }
+
+  /** Reads the tip and starts listening for other writers' commits. */
+  async start(): Promise<void> {
+    const { rows } = await this.pool.query<{ seq: number; hash: Buffer }>('SELECT seq, hash FROM log_head WHERE id = 1');
+    this.tipSeq = rows[0]!.seq;
+    this.tipHash = rows[0]!.hash;
+    await this.listen();
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client(pgConfig(this.connection));
+    client.on('error', () => {
+      // The server went away: listen again once it is back (catch-up reads close any gap).
+      if (this.listener === client) this.listener = undefined;
+      if (!this.closed) setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
+    });
+    client.on('notification', (n) => {
+      if (Number(n.payload) > this.tipSeq) void this.catchUp();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    if (this.closed) return void (await client.end());
+    this.listener = client;
+    void this.catchUp();
+  }
+
+  append(requests: readonly AppendRequest[], meta?: EventMeta): Promise<readonly StoredEvent[]> {
+    if (this.closed) return Promise.reject(new Error('event log is closed'));
+    let encoded: EncodedAppend;
+    try {
+      encoded = encodeAppend(requests, meta);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ append: encoded, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing || this.flushTimer) return;
+    this.flushTimer = setImmediate(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    });
+  }
+
+  /** Commits everything queued so far in one transaction; what queues meanwhile goes in the next. */
+  async flush(): Promise<void> {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.flushing) return this.busy;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        await this.exclusive(() => this.commitBatch(batch));
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Resolves once nothing is queued or committing (tests wait for a quiet log with it). */
+  async whenIdle(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing || this.flushTimer) {
+      await this.flush();
+      await this.busy;
+    }
+  }
+
+  /** Runs flushes and catch-ups one at a time, in the order asked. */
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    const next = this.busy.then(work, work);
+    this.busy = next.catch(() => {});
+    return next;
+  }
+
+  private async commitBatch(batch: PendingAppend[], retried = false): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      return this.failBatch(batch, err);
+    }
+    const ts = this.nowMs();
+    const before = { seq: this.tipSeq, hash: this.tipHash };
+    let outcomes: (StoredEvent[] | Error)[];
+    let others: StoredEvent[];
+    try {
+      await client.query('BEGIN');
+      const head = await client.query<{ seq: number; hash: Buffer }>('SELECT seq, hash FROM log_head WHERE id = 1 FOR UPDATE');
+      // Another writer committed since our tip: read its events first, so committed$ stays gap-free.
+      others = head.rows[0]!.seq > this.tipSeq ? await this.readRange(client, this.tipSeq, head.rows[0]!.seq) : [];
+      for (const e of others) this.versions.set(e.stream, e.version);
+      this.tipSeq = head.rows[0]!.seq;
+      this.tipHash = head.rows[0]!.hash;
+      await this.loadVersions(client, batch);
+      outcomes = this.encodeBatch(batch, ts);
+      await this.insert(client);
+      await client.query('COMMIT');
+      // Memory moves only once COMMIT succeeded.
+      const next = this.pending!;
+      this.tipSeq = next.seq;
+      this.tipHash = next.hash;
+      for (const [s, v] of next.written) this.versions.set(s, v);
+    } catch (err) {
+      this.pending = undefined;
+      await client.query('ROLLBACK').catch(() => {});
+      client.release(true);
+      // Back to what was emitted: the next transaction takes the tip from the database anyway.
+      this.tipSeq = before.seq;
+      this.tipHash = before.hash;
+      this.versions.clear();
+      // A UNIQUE (stream, version) violation means another writer moved a stream
+      // our cache still had: forget those versions and decide again, once.
+      if (isUniqueViolation(err) && !retried) {
+        for (const p of batch) for (const r of p.append.requests) this.versions.delete(r.stream);
+        return this.commitBatch(batch, true);
+      }
+      return this.failBatch(batch, err);
+    }
+    client.release();
+    if (this.failing) {
+      this.failing = undefined;
+      this.onWriteState(undefined);
+    }
+    for (const e of others) this.committedSubject.next(e);
+    for (const outcome of outcomes) {
+      if (outcome instanceof Error) continue;
+      for (const e of outcome) this.committedSubject.next(e);
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof Error) pending.reject(outcome);
+      else pending.resolve(outcome);
+    });
+  }
+
+  private failBatch(batch: PendingAppend[], err: unknown): void {
+    const failure = LogWriteError.from(err);
+    this.versions.clear();
+    for (const pending of batch) pending.reject(failure);
+    if (!this.failing) this.onWriteState(failure);
+    this.failing = failure;
+  }
+
+  /** Version cache misses, read in one query inside the transaction. */
+  private async loadVersions(client: pg.PoolClient, batch: readonly PendingAppend[]): Promise<void> {
+    const missing = [...new Set(batch.flatMap((p) => p.append.requests.map((r) => r.stream)))].filter((s) => !this.versions.has(s));
+    if (missing.length === 0) return;
+    const { rows } = await client.query<{ stream: string; v: number }>(
+      'SELECT stream, MAX(version) AS v FROM events WHERE stream = ANY($1) GROUP BY stream',
+      [missing],
+    );
+    for (const s of missing) this.versions.set(s, 0);
+    for (const r of rows) this.versions.set(r.stream, r.v);
+  }
+
+  /**
+   * Checks versions and chains hashes for the whole group in memory: a
+   * conflicting request becomes a ConcurrencyError and writes nothing,
+   * the others go on from the tip it left untouched.
+   */
+  private encodeBatch(batch: readonly PendingAppend[], ts: number): (StoredEvent[] | Error)[] {
+    const written = new Map<string, number>();
+    let seq = this.tipSeq;
+    let hash: Buffer = this.tipHash;
+    const rows: RowToInsert[] = [];
+    const outcomes = batch.map((pending): StoredEvent[] | Error => {
+      const mine = new Map<string, number>();
+      for (const r of pending.append.requests) {
+        const actual = mine.get(r.stream) ?? written.get(r.stream) ?? this.versions.get(r.stream) ?? 0;
+        if (actual !== r.expectedVersion) return new ConcurrencyError(r.stream, r.expectedVersion, actual);
+        mine.set(r.stream, actual + r.events.length);
+      }
+      const out: StoredEvent[] = [];
+      for (const r of pending.append.requests) {
+        let version = r.expectedVersion;
+        for (const encoded of r.events) {
+          const fields = { seq: ++seq, stream: r.stream, version: ++version, type: encoded.type, data: encoded.data, meta: pending.append.meta, ts };
+          const hashed = hashedData(fields.data);
+          hash = chainHash(hash, hashed === fields.data ? fields : { ...fields, data: hashed });
+          rows.push({ ...fields, hash: hash.toString('hex') });
+          out.push({ seq, stream: r.stream, version, event: encoded.event, ts, meta: pending.append.metaObject, hash: hash.toString('hex') });
+        }
+      }
+      for (const [s, v] of mine) written.set(s, v);
+      return out;
+    });
+    this.pending = { seq, hash, written, rows };
+    return outcomes;
+  }
+
+  /** What encodeBatch prepared for insert(): the rows, and the tip and versions once they commit. */
+  private pending: { seq: number; hash: Buffer; written: Map<string, number>; rows: RowToInsert[] } | undefined;
+
+  /** One INSERT for the group (arrays unnested server-side), then the head moves and followers hear. */
+  private async insert(client: pg.PoolClient): Promise<void> {
+    const next = this.pending!;
+    const rows = next.rows;
+    if (rows.length > 0) {
+      await client.query(
+        'INSERT INTO events (seq, stream, version, type, data, meta, ts, hash) ' +
+          "SELECT s, st, v, t, d, m, ts, decode(h, 'hex') FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[]) AS x(s, st, v, t, d, m, ts, h)",
+        [
+          rows.map((e) => e.seq),
+          rows.map((e) => e.stream),
+          rows.map((e) => e.version),
+          rows.map((e) => e.type),
+          rows.map((e) => e.data),
+          rows.map((e) => e.meta),
+          rows.map((e) => e.ts),
+          rows.map((e) => e.hash),
+        ],
+      );
+      await client.query('UPDATE log_head SET seq = $1, hash = $2 WHERE id = 1', [next.seq, next.hash]);
+      await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, String(next.seq)]);
+    }
+  }
+
+  /** Emits what other writers committed after our tip (on NOTIFY, and when listening starts). */
+  private catchUp(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.closed) return;
+      try {
+        for (;;) {
+          const events = await this.readAll(this.tipSeq, PAGE);
+          if (events.length === 0) return;
+          for (const e of events) {
+            this.tipSeq = e.seq;
+            this.tipHash = Buffer.from(e.hash, 'hex');
+            this.versions.set(e.stream, e.version);
+            this.committedSubject.next(e);
+          }
+        }
+      } catch {
+        // The database is away; the next NOTIFY or commit catches up.
+      }
+    });
+  }
+
+  private async readRange(client: pg.PoolClient, after: number, through: number): Promise<StoredEvent[]> {
+    const { rows } = await client.query<RawEventRow>({
+      text: `SELECT ${PG_READ_COLUMNS} FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq`,
+      values: [after, through],
+      rowMode: 'array',
+    });
+    return rows.map(rawRowToStoredEvent);
+  }
+
+  async readStream(stream: string, afterVersion = 0): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<RawEventRow>({
+      text: `SELECT ${PG_READ_COLUMNS} FROM events WHERE stream = $1 AND version > $2 ORDER BY version`,
+      values: [stream, afterVersion],
+      rowMode: 'array',
+    });
+    return rows.map(rawRowToStoredEvent);
+  }
+
+  async readAll(afterSeq: number, limit?: number): Promise<StoredEvent[]> {
+    return (await this.rawPage(afterSeq, limit ?? null)).map(rawRowToStoredEvent);
+  }
+
+  private async rawPage(afterSeq: number, limit: number | null): Promise<RawEventRow[]> {
+    const { rows } = await this.pool.query<RawEventRow>({
+      text: `SELECT ${PG_READ_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      values: [afterSeq, limit],
+      rowMode: 'array',
+    });
+    return rows;
+  }
+
+  follow(afterSeq: number): Observable<StoredEvent> {
+    return followLog(
+      { readAll: (after, limit) => this.readAll(after, limit), isClosed: () => this.closed, committed$: this.committed$ },
+      afterSeq,
+      this.followPageSize,
+    );
+  }
+
+  lastSeq(): number {
+    return this.tipSeq;
+  }
+
+  tip(): LogPosition {
+    return { seq: this.tipSeq, hash: this.tipSeq === 0 ? '' : this.tipHash.toString('hex') };
+  }
+
+  async eventAt(seq: number): Promise<{ stream: string; hash: string } | undefined> {
+    const { rows } = await this.pool.query<{ stream: string; hash: string }>("SELECT stream, encode(hash, 'hex') AS hash FROM events WHERE seq = $1", [seq]);
+    return rows[0];
+  }
+
+  async streamVersionsAt(seq: number): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<[string, number]>({
+      text: 'SELECT stream, MAX(version) FROM events WHERE seq <= $1 GROUP BY stream',
+      values: [seq],
+      rowMode: 'array',
+    });
+    return new Map(rows);
+  }
+
+  async streamVersion(stream: string): Promise<number> {
+    const cached = this.versions.get(stream);
+    if (cached !== undefined) return cached;
+    const { rows } = await this.pool.query<{ v: number | null }>('SELECT MAX(version) AS v FROM events WHERE stream = $1', [stream]);
+    return rows[0]?.v ?? 0;
+  }
+
+  /** A checkpoint: every snapshot in one transaction, all or nothing. */
+  async saveSnapshots(snapshots: readonly Snapshot[]): Promise<void> {
+    try {
+      await this.pool.query(
+        'INSERT INTO snapshots (stream, version, state) SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) ' +
+          'ON CONFLICT (stream) DO UPDATE SET version = excluded.version, state = excluded.state',
+        [snapshots.map((s) => s.stream), snapshots.map((s) => s.version), snapshots.map((s) => JSON.stringify(s.state))],
+      );
+    } catch (err) {
+      throw LogWriteError.from(err);
+    }
+  }
+
+  async loadSnapshot<S>(stream: string): Promise<Snapshot<S> | undefined> {
+    const { rows } = await this.pool.query<{ stream: string; version: number; state: string }>(
+      'SELECT stream, version, state FROM snapshots WHERE stream = $1',
+      [stream],
+    );
+    const row = rows[0];
+    return row && { stream: row.stream, version: row.version, state: JSON.parse(row.state) as S };
+  }
+
+  async listSnapshots(): Promise<Snapshot[]> {
+    const { rows } = await this.pool.query<{ stream: string; version: number; state: string }>('SELECT stream, version, state FROM snapshots');
+    return rows.map((r) => ({ stream: r.stream, version: r.version, state: JSON.parse(r.state) }));
+  }
+
+  async deleteSnapshots(): Promise<void> {
+    await this.pool.query('DELETE FROM snapshots');
+  }
+
+  /** Pages of the log after `from`, the chain checked as they come (see replay-page.ts). */
+  async *replay(from: LogPosition): AsyncIterable<readonly ReplayedEvent[]> {
+    const chain = new ChainFollower(from.seq > 0 ? { seq: from.seq, hash: Buffer.from(from.hash, 'hex') } : GENESIS);
+    for (let after = from.seq; ; ) {
+      const rows = await this.rawPage(after, PAGE);
+      if (rows.length === 0) return;
+      yield replayPage(chain, rows);
+      after = rows[rows.length - 1]![0];
+    }
+  }
+
+  async verify(from?: LogPosition): Promise<ChainVerdict> {
+    const start = from && from.seq > 0 ? from : { seq: 0, hash: '' };
+    let checked = start.seq;
+    try {
+      for await (const page of this.replay(start)) checked = page[page.length - 1]!.seq;
+    } catch (e) {
+      if (!(e instanceof ChainBreakError)) throw e;
+      return { ok: false, seq: e.seq, ...(e.stream ? { stream: e.stream } : {}), reason: e.reason };
+    }
+    if (checked < this.tipSeq) return { ok: false, seq: checked + 1, reason: `log ends at seq ${checked} but seq ${this.tipSeq} was committed` };
+    return { ok: true, events: checked - start.seq };
+  }
+
+  /** Commits what is queued, then closes the connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    await this.busy;
+    this.closed = true;
+    this.committedSubject.complete();
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => {});
+    await this.pool.end().catch(() => {});
+  }
+
+  /** Drops the connections without committing what is queued: a process that dies (tests of crashes). */
+  async abandon(): Promise<void> {
+    for (const pending of this.queue) pending.reject(new Error('event log is closed'));
+    this.queue = [];
+    await this.close();
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '23505';
+}
+
+interface RowToInsert {
+  readonly seq: number;
+  readonly stream: string;
+  readonly version: number;
+  readonly type: string;
+  readonly data: string;
+  readonly meta: string | null;
+  readonly ts: number;
+  readonly hash: string;
+}
