@@ -140,7 +140,10 @@ export class ConsoleServer {
       if (!Array.isArray(params) || !params.every((p) => ['string', 'number', 'boolean'].includes(typeof p))) {
         throw new HttpError(400, 'params must be a list of strings, numbers and booleans');
       }
-      json(res, 200, answerOf(await options.call({ method, params: [session.apiSession, ...(params as XmlRpcValue[])] }, client)));
+      const answer = answerOf(await options.call({ method, params: [session.apiSession, ...(params as XmlRpcValue[])] }, client));
+      // The password changed or the user was disabled or deleted since the login: this console session is over too.
+      if (answer.code === ErrorCode.AUTHENTICATION) sessions.delete(session.token);
+      json(res, answer.code === ErrorCode.AUTHENTICATION ? 401 : 200, answer);
     }
 
     async function vmTimelineOf(res: http.ServerResponse, session: ConsoleSession, vid: number, client: string): Promise<void> {

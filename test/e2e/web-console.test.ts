@@ -147,7 +147,7 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
   it('deploys from the VM page, shows the timeline oneaudit prints, shuts the VM down to DONE', async () => {
     await page.goto(`${consoleUrl}#/vms/0`);
     await vmState(page).getByText('PENDING').waitFor();
-    await page.getByLabel('Host').first().selectOption({ label: 'node1 (0)' });
+    await page.getByLabel('Deploy to host').selectOption({ label: 'node1 (0)' });
     await page.getByRole('button', { name: 'Deploy' }).click();
     await vmState(page).getByText('RUNNING').waitFor({ timeout: 10_000 });
     const timeline = page.getByRole('table', { name: /Audit timeline/ });
@@ -237,6 +237,19 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     assert.equal(out.status, 200);
     const after = await post(JSON.stringify({ method: 'one.vm.info', params: [1] }));
     assert.deepEqual([after.status, after.body.code], [401, 0x100]);
+    await context.close();
+  });
+
+  it('ends the console session when the user\'s password changes: the page goes back to the login form', async () => {
+    const uid = Number(await one.ok('one.user.allocate', 'carol', sha1hex('carol-pw')));
+    const context = await chromium.browser.newContext();
+    const carol = await logIn(context, 'carol', 'carol-pw');
+    await carol.getByRole('link', { name: 'second' }).waitFor(); // the VM list works with the session
+    await one.ok('one.user.passwd', uid, sha1hex('new-pw'));
+    await carol.getByRole('link', { name: 'Hosts' }).click();
+    await carol.getByRole('button', { name: 'Log in' }).waitFor();
+    const { status } = await raw('/api/session', { cookie: await cookieOf(context) });
+    assert.equal(status, 401);
     await context.close();
   });
 

@@ -39,7 +39,7 @@ function show(next) {
   }
   (next.focus ?? main).focus();
   if (next.pollMs) poller = setInterval(() => next.refresh(), next.pollMs);
-  return next.refresh().then(() => { main.dataset.ready = location.hash; });
+  return next.refresh();
 }
 
 const route = () => ctx && show(viewFor(location.hash));
@@ -52,7 +52,6 @@ function follow(after) {
   events.onerror = () => { live.textContent = 'reconnecting…'; live.className = 'live off'; };
   events.addEventListener('change', (m) => {
     const ev = JSON.parse(m.data);
-    document.body.dataset.seq = String(ev.seq); // the last seq seen (tests wait on it)
     if (!view?.wants(ev) || pending) return;
     pending = setTimeout(() => { pending = undefined; view.refresh(); }, 100);
   });

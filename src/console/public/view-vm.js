@@ -41,14 +41,14 @@ export function vmView(ctx, vid) {
     }
   }
 
-  function hostSelect(id) {
-    return h('select', { id, 'data-key': id, 'aria-label': 'Host' },
+  function hostSelect(id, label) {
+    return h('select', { id, 'data-key': id, 'aria-label': label },
       hosts.map((host) => h('option', { value: child(host, 'ID') }, `${child(host, 'NAME')} (${child(host, 'ID')})`)));
   }
 
   function renderToolbar() {
-    const deployTo = hostSelect('deploy-host');
-    const migrateTo = hostSelect('migrate-host');
+    const deployTo = hostSelect('deploy-host', 'Deploy to host');
+    const migrateTo = hostSelect('migrate-host', 'Migrate to host');
     const live = h('input', { type: 'checkbox', id: 'migrate-live', 'data-key': 'migrate-live' });
     replaceKeepingFocus(toolbar,
       h('span', { class: 'group' }, deployTo,
