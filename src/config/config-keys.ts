@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { TemplateAttribute } from '../template/index.ts';
 import type { Layout } from './layout.ts';
 import { madReader, readHook } from './mad-vectors.ts';
+import { readDb } from './db-config.ts';
 import type { OnedConfig } from './oned-config.ts';
 import {
   absolutePath,
@@ -80,4 +81,6 @@ export const ONED_CONF_KEYS: Readonly<Record<string, KeySpec>> = {
   HM_MAD: once('hmMad', madReader('HM_MAD', { defaultName: 'hm' })),
   // Several hooks may share a name (it defaults to the command).
   VM_HOOK: list('vmHooks', readHook, false),
+  // Where the event log lives: SQLite (var/one.db, the default) or PostgreSQL (src/config/db-config.ts).
+  DB: once('db', readDb),
 };

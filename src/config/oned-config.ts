@@ -1,5 +1,9 @@
+import type { DbConfig } from './db-config.ts';
+
 /** The validated contents of oned.conf (spec §8.2), with every default filled in. */
 export interface OnedConfig {
+  /** Where the event log lives; absent means SQLite in var/one.db. */
+  readonly db?: DbConfig;
   /** Seconds between monitorings of a host. */
   readonly hostMonitoringInterval: number;
   /** Seconds between polls of a running VM. */

@@ -28,13 +28,13 @@ import { ConsoleServer } from '../console/console-server.ts';
 import { hashPassword } from '../rpc/auth.ts';
 import { startRpcServer } from '../rpc/server.ts';
 import { openMonitoringStore } from '../store/monitoring-store.ts';
-import { openEventLog } from '../store/sqlite-event-log.ts';
 import { driverGateway } from './driver-gateway.ts';
 import { FileLogger } from './file-logger.ts';
 import { acquireLock } from './lock-file.ts';
 import { LogHeadKeeper } from './log-head-keeper.ts';
 import { OnedMetrics } from './metrics.ts';
 import { MetricsServer } from './metrics-server.ts';
+import { describeLog, openConfiguredLog } from './open-configured-log.ts';
 import { restoreSamples } from './restore-samples.ts';
 import { databaseProblem, listenProblem, probeListen, varDirProblem, type ListenKeys } from './startup-checks.ts';
 import { readCredentials, sha1hex } from '../rpc/one-auth.ts';
@@ -111,11 +111,12 @@ function openStore<T>(path: string, open: (path: string) => T): T {
 const logger = new FileLogger(join(layout.log, 'oned.log'), config.debugLevel, layout.var);
 startupLogger = logger;
 logger.log('ONE', 'I', 'Starting ONE-TS oned');
-// A full disk is reported once when writes start failing and once when they work again.
-const log = openStore(join(layout.var, 'one.db'), (path) => openEventLog(path, {
+// A full disk (or a database that went away) is reported once when writes start failing and once when they work again.
+const log = await openConfiguredLog(config.db, join(layout.var, 'one.db'), {
   onWriteState: (f) =>
     f ? logger.log('ONE', 'E', `${f.message}; write requests fail with 0x2000 until there is room`) : logger.log('ONE', 'I', 'The event log can be written again'),
-}));
+}).catch((e: unknown) => startupFailed(e instanceof Error ? e.message : String(e), e));
+logger.log('ONE', 'I', `Event log: ${describeLog(config.db, join(layout.var, 'one.db'))}`);
 const samples = openStore(join(layout.var, 'monitoring.db'), (path) => openMonitoringStore(path, {
   onWriteState: (f) =>
     f ? logger.log('ONE', 'E', `Cannot write monitoring samples: ${f.message}; kept in memory and retried`) : logger.log('ONE', 'I', 'Monitoring samples can be written again'),
