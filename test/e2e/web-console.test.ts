@@ -168,6 +168,8 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Shut down' }).click();
     await vmState(page).getByText('DONE').waitFor({ timeout: 15_000 });
     await timeline.getByRole('cell', { name: 'oneadmin (one.vm.action shutdown)' }).waitFor();
+    await timeline.getByRole('cell', { name: 'VmDone' }).waitFor();
+    await shot(page, 'vm-timeline-done');
   });
 
   it('as another user, cannot act on the VM: the page shows the API error, a forged POST is refused too', async () => {

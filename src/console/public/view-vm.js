@@ -28,7 +28,7 @@ export function vmView(ctx, vid) {
   const heading = h('h2', {}, `VM ${vid}`);
   const toolbar = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Actions' });
   const details = h('div');
-  const timeline = h('div', { class: 'table-wrap' });
+  const timeline = h('div', { class: 'table-wrap timeline' });
   let hosts = [];
 
   async function act(label, method, ...params) {
