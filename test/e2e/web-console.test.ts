@@ -96,6 +96,7 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     const p = await admin.newPage();
     await p.goto(consoleUrl);
     await shot(p, 'login');
+    assert.equal(await p.getByRole('link', { name: 'VMs' }).count(), 0, 'no navigation before login');
     await p.getByLabel('User').fill('oneadmin');
     await p.getByLabel('Password').fill('wrong');
     await p.getByRole('button', { name: 'Log in' }).click();
@@ -108,6 +109,7 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
   it('creates a VM from template text; its hostile name renders as text', async () => {
     await page.getByRole('link', { name: 'Create VM' }).click();
     await page.getByLabel('Template').fill(`NAME = "${NASTY.replace(/"/g, '\\"')}"\nCPU = 0.5\nMEMORY = 128\nNIC = [ NETWORK = "Private LAN" ]`);
+    await shot(page, 'create');
     await page.getByRole('button', { name: 'Create VM' }).click();
     await page.waitForURL(/#\/vms\/0$/);
     await vmState(page).getByText('PENDING').waitFor();
