@@ -2,7 +2,9 @@
  * Event log throughput: durable single-event commits, group commit, replay;
  * the rebuild of N VMs, and live decisions with and without the chart guard
  * (`live_decisions_per_s`, `live_decisions_unguarded_per_s`, from
- * bench/lib/live-decisions.ts).
+ * bench/lib/live-decisions.ts). The same log figures on PostgreSQL follow
+ * with a `pg_` prefix (a private cluster on this machine, fsync on, over
+ * TCP on 127.0.0.1), unless ONE_TS_BENCH_NO_PG=1.
  *   node --import tsx bench/eventlog.ts [--small]
  * Human-readable lines go to stderr; the last stdout line is the JSON report.
  */
@@ -10,7 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openEventLog, type SqliteEventLog } from '../src/store/sqlite-event-log.ts';
+import { openEventLog, SqliteEventLog } from '../src/store/sqlite-event-log.ts';
+import { openPostgresEventLog } from '../src/store/postgres-event-log.ts';
+import { PgCluster } from '../test/helpers/pg-cluster.ts';
 import type { EventLog } from '../src/actors/ports.ts';
 import { isSmallRun, perSecond, printReport, rssMb } from './lib/report.ts';
 import { measureLiveDecisions } from './lib/live-decisions.ts';
@@ -97,16 +101,18 @@ export async function measureReplay(log: EventLog, page: number): Promise<{ even
  */
 export async function runEventLogBench(
   workload: EventLogWorkload,
-  extraFigures?: (log: SqliteEventLog) => Promise<Record<string, number>>,
+  extraFigures?: (log: EventLog) => Promise<Record<string, number>>,
+  open?: () => Promise<EventLog>,
 ): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'one-ts-bench-eventlog-'));
   try {
-    const log = openEventLog(join(dir, 'var', 'one.db'));
+    const log = open ? await open() : openEventLog(join(dir, 'var', 'one.db'));
     try {
       const single = await measureSingleCommits(log, workload.singleCommits);
       console.error(`single-event durable commits: ${single} events/s`);
       const grouped = await measureGroupedCommits(log, workload.groupedEvents, workload.groupSize);
-      console.error(`grouped commits (${workload.groupSize}/tick): ${grouped} events/s, ${log.stats().commits} commits`);
+      const commits = log instanceof SqliteEventLog ? `, ${log.stats().commits} commits` : '';
+      console.error(`grouped commits (${workload.groupSize}/tick): ${grouped} events/s${commits}`);
       // Best of a few passes: a replay pass is short, so one stray scheduling
       // hiccup on a shared 2-core machine would otherwise decide the figure.
       let replay = await measureReplay(log, workload.replayPage);
@@ -144,5 +150,26 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  printReport('eventlog', { ...workload, rebuildVms, liveDecisionVms }, figures);
+  const pgFigures = process.env.ONE_TS_BENCH_NO_PG === '1' ? {} : await postgresFigures(workload, rebuildVms);
+  printReport('eventlog', { ...workload, rebuildVms, liveDecisionVms }, { ...figures, ...pgFigures });
+}
+
+/** The log figures again on a private PostgreSQL cluster, keys prefixed `pg_`. */
+async function postgresFigures(workload: EventLogWorkload, rebuildVms: number): Promise<Record<string, number>> {
+  const cluster = await PgCluster.start();
+  try {
+    const connect = async () => {
+      const database = await cluster.createDatabase(`bench_${Math.random().toString(36).slice(2)}`);
+      const connection = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database };
+      return () => openPostgresEventLog(connection);
+    };
+    console.error('PostgreSQL:');
+    const openLog = await connect();
+    const openRebuildLog = await connect();
+    const figures = await runEventLogBench(workload, () => measureRebuild('', rebuildVms, openRebuildLog), openLog);
+    delete figures.rss_mb;
+    return Object.fromEntries(Object.entries(figures).map(([k, v]) => [`pg_${k}`, v]));
+  } finally {
+    cluster.stop();
+  }
 }

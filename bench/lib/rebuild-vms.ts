@@ -13,6 +13,7 @@ import { vmDecider } from '../../src/machines/vm/vm-decider.ts';
 import type { VmCommand, VmState } from '../../src/machines/vm/vm-types.ts';
 import { vnetDecider } from '../../src/machines/vnet/vnet-decider.ts';
 import { openEventLog } from '../../src/store/sqlite-event-log.ts';
+import type { EventLog } from '../../src/actors/ports.ts';
 
 const deciders = { vm: vmDecider, host: hostDecider, vnet: vnetDecider, user: userDecider, hook: hookDecider };
 const host = { hid: 0, hostname: 'node0', vmDir: '/srv/one', vmMad: 'vmm_dummy', tmMad: 'tm_dummy' };
@@ -49,8 +50,9 @@ export function history(vid: number): DomainEvent[] {
   return events;
 }
 
-export async function measureRebuild(path: string, vms: number): Promise<Record<string, number>> {
-  const log = openEventLog(path);
+/** Fills a fresh log (SQLite at `path`, or what `open` opens) with `vms` VM histories, then times two rebuilds. */
+export async function measureRebuild(path: string, vms: number, open: () => Promise<EventLog> = async () => openEventLog(path)): Promise<Record<string, number>> {
+  const log = await open();
   let events = 0;
   for (let done = 0; done < vms; done += 1000) {
     const group: Promise<unknown>[] = [];
@@ -65,7 +67,7 @@ export async function measureRebuild(path: string, vms: number): Promise<Record<
   console.error(`rebuild: log holds ${events} events of ${vms} VMs`);
 
   const time = async (useSnapshots: boolean) => {
-    const reopened = openEventLog(path);
+    const reopened = await open();
     const start = performance.now();
     const system = new ActorSystem(reopened, deciders);
     const { actors } = await system.rehydrate({ useSnapshots });
