@@ -174,6 +174,32 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     await shot(page, 'vm-timeline-done');
   });
 
+  it('shows the scheduler\'s message of a pending VM; deploys, suspends, resumes, migrates and deletes it from its page', async () => {
+    const waiting = Number(await one.ok('one.vm.allocate', 'NAME = waiting\nCPU = 0.1\nMEMORY = 64'));
+    await page.goto(`${consoleUrl}#/vms/${waiting}`);
+    await vmState(page).getByText('PENDING').waitFor();
+    await one.ok('one.vm.schedmessage', waiting, 'No host with enough free CPU <for "waiting">');
+    await page.locator('#sched-message').getByText('No host with enough free CPU <for "waiting">').waitFor({ timeout: 5_000 });
+
+    await page.getByLabel('Deploy to host').selectOption({ label: 'node2 (1)' });
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    await vmState(page).getByText('RUNNING').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('#sched-message').count(), 0, 'no scheduler message once deployed');
+    await page.getByRole('button', { name: 'Suspend' }).click();
+    await vmState(page).getByText('SUSPENDED').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await vmState(page).getByText('RUNNING').waitFor({ timeout: 15_000 });
+    await page.getByLabel('Migrate to host').selectOption({ label: 'node1 (0)' });
+    await page.getByRole('button', { name: 'Migrate' }).click();
+    await page.locator('.facts').getByText('node1').waitFor({ timeout: 15_000 });
+    await vmState(page).getByText('RUNNING').waitFor({ timeout: 15_000 });
+    // Deploying a RUNNING VM is the API's "wrong state" refusal, shown with its code.
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    await page.getByText(/^Deploy refused: .* \[0x0800\]$/).waitFor();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await vmState(page).getByText('DONE').waitFor({ timeout: 15_000 });
+  });
+
   it('as another user, cannot act on the VM: the page shows the API error, a forged POST is refused too', async () => {
     const bobContext = await chromium.browser.newContext({ viewport: DESKTOP });
     const bob = await logIn(bobContext, 'bob', 'bob-pw');
