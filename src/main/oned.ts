@@ -114,7 +114,7 @@ logger.log('ONE', 'I', 'Starting ONE-TS oned');
 // A full disk (or a database that went away) is reported once when writes start failing and once when they work again.
 const log = await openConfiguredLog(config.db, join(layout.var, 'one.db'), {
   onWriteState: (f) =>
-    f ? logger.log('ONE', 'E', `${f.message}; write requests fail with 0x2000 until there is room`) : logger.log('ONE', 'I', 'The event log can be written again'),
+    f ? logger.log('ONE', 'E', `${f.message}; write requests fail with 0x2000 until ${config.db?.backend === 'postgresql' ? 'the database is back' : 'there is room'}`) : logger.log('ONE', 'I', 'The event log can be written again'),
 }).catch((e: unknown) => startupFailed(e instanceof Error ? e.message : String(e), e));
 logger.log('ONE', 'I', `Event log: ${describeLog(config.db, join(layout.var, 'one.db'))}`);
 const samples = openStore(join(layout.var, 'monitoring.db'), (path) => openMonitoringStore(path, {

@@ -112,6 +112,32 @@ describe('oned on PostgreSQL', () => {
     }
   });
 
+  it('PostgreSQL restarted under oned: writes fail cleanly with 0x2000 while it is away, and oned recovers by itself', async () => {
+    const database = await cluster.createDatabase('restarted');
+    const one = await Oned.start({ conf: cluster.dbConf(database) });
+    try {
+      assert.equal(await one.ok('one.vm.allocate', 'NAME = before\nCPU = 0.1\nMEMORY = 32'), 0);
+      await cluster.stopServer();
+      const [ok, message, code] = await one.call('one.vm.allocate', 'NAME = away\nCPU = 0.1\nMEMORY = 32');
+      assert.equal(ok, false);
+      assert.equal(code, 0x2000, String(message));
+      assert.match(String(message), /Cannot write the event log/);
+      assert.match(String(await one.ok('one.vm.info', 0)), /<NAME>before<\/NAME>/, 'reads are served from memory meanwhile');
+      await cluster.startServer();
+      const vid = await waitFor('a write once PostgreSQL is back', async () => {
+        const [done, value] = await one.call('one.vm.allocate', 'NAME = back\nCPU = 0.1\nMEMORY = 32');
+        return done ? (value as number) : undefined;
+      }, 30_000);
+      assert.equal(vid, 1, 'the failed allocation burnt no id');
+      assert.match(one.log(), /Cannot write the event log: .*; write requests fail with 0x2000 until the database is back/);
+      await waitFor('the recovery in oned.log', () => /The event log can be written again/.test(one.log()));
+      await auditVerifies(one);
+    } finally {
+      await one.stop();
+      one.remove();
+    }
+  });
+
   it('stops with one line when the DB settings are wrong or the database cannot be reached', async () => {
     const cases: [string, RegExp][] = [
       ['DB = [ BACKEND = "mysql" ]', /DB: BACKEND must be "sqlite" or "postgresql", got "mysql"/],
