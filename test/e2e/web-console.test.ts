@@ -6,11 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { freePort } from '../helpers/free-port.ts';
-import { sseUntil } from '../helpers/console-events.ts';
+import { consoleRequest } from '../helpers/console-requests.ts';
 import { HeadlessChromium } from '../helpers/headless-chromium.ts';
-import { cliEnv, dummyConf, makeLocation, Oned, onedExpectingFailure, REPO, sha1hex, waitFor } from '../helpers/oned-harness.ts';
-import { createServer } from 'node:net';
-import { rmSync } from 'node:fs';
+import { cliEnv, Oned, REPO, sha1hex, waitFor } from '../helpers/oned-harness.ts';
 
 /**
  * The web console in a real browser (Debian's chromium, headless) against a
@@ -49,18 +47,11 @@ async function logIn(context: BrowserContext, user: string, password: string): P
   return p;
 }
 
-/** The state badge of VM `vid` on its own page. */
+/** The state badge on a VM's page. */
 const vmState = (p: Page) => p.locator('#vm-state');
 
-/** A raw request to the console with a browser context's cookie (what a forger would send). */
-async function raw(path: string, options: { method?: string; cookie?: string; headers?: Record<string, string>; body?: string }) {
-  const res = await fetch(`${consoleUrl}${path.slice(1)}`, {
-    method: options.method ?? 'GET',
-    headers: { ...(options.cookie ? { Cookie: options.cookie } : {}), ...options.headers },
-    body: options.body,
-  });
-  return { status: res.status, body: (await res.json()) as { ok: boolean; message?: string; code?: number; csrf?: string } };
-}
+/** A request without the page, with a browser context's cookie: what a forger would send. */
+const raw = (path: string, options?: Parameters<typeof consoleRequest>[2]) => consoleRequest(consoleUrl, path, options);
 
 async function cookieOf(context: BrowserContext): Promise<string> {
   const c = (await context.cookies()).find((k) => k.name === 'one_console');
@@ -222,54 +213,6 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     await bobContext.close();
   });
 
-  it('refuses a POST without the CSRF token, with a wrong one, or from another site', async () => {
-    const cookie = await cookieOf(admin);
-    const body = JSON.stringify({ method: 'one.vm.action', params: ['shutdown', 1] });
-    const json = { 'Content-Type': 'application/json' };
-    const { body: session } = await raw('/api/session', { cookie });
-    for (const headers of [json, { ...json, 'X-CSRF-Token': 'x' + session.csrf!.slice(1) }, { ...json, 'X-CSRF-Token': '' }]) {
-      const r = await raw('/api/call', { method: 'POST', cookie, headers, body });
-      assert.equal(r.status, 403);
-      assert.deepEqual(r.body, { ok: false, message: 'Missing or wrong CSRF token', code: 0x200 });
-    }
-    const crossSite = await raw('/api/call', { method: 'POST', cookie, headers: { ...json, 'X-CSRF-Token': session.csrf!, Origin: 'http://evil.example' }, body });
-    assert.equal(crossSite.status, 403);
-    const noCookie = await raw('/api/call', { method: 'POST', headers: { ...json, 'X-CSRF-Token': session.csrf! }, body });
-    assert.equal(noCookie.status, 401);
-    assert.match(String(await one.ok('one.vm.info', 1)), /<LCM_STATE>3<\/LCM_STATE>/, 'VM 1 still RUNNING');
-  });
-
-  it('answers bad input with the API\'s errors and codes; a logged-out session can do nothing', async () => {
-    const context = await chromium.browser.newContext();
-    await logIn(context, 'bob', 'bob-pw');
-    const cookie = await cookieOf(context);
-    const { body: session } = await raw('/api/session', { cookie });
-    const post = (body: string, type = 'application/json') =>
-      raw('/api/call', { method: 'POST', cookie, headers: { 'Content-Type': type, 'X-CSRF-Token': session.csrf! }, body });
-    // A NUL in a template is refused by the dispatcher, as over XML-RPC, and names the character without echoing it.
-    const nul = await post(JSON.stringify({ method: 'one.vm.allocate', params: ['NAME = "a\u0000b"\nMEMORY = 64'] }));
-    assert.equal(nul.body.ok, false);
-    assert.equal(nul.body.code, 0x1000);
-    assert.match(nul.body.message!, /U\+0000/);
-    const notAllowed = await post(JSON.stringify({ method: 'one.user.allocate', params: ['eve', 'x'] }));
-    assert.deepEqual([notAllowed.status, notAllowed.body.code], [400, 0x1000]);
-    assert.match(notAllowed.body.message!, /does not call "one.user.allocate"/);
-    for (const bad of ['{"method": "one.vm.info", "params": [0', '[]', JSON.stringify({ method: 'one.vm.info', params: [{ $where: 1 }] })]) {
-      const r = await post(bad);
-      assert.deepEqual([r.status, r.body.ok, r.body.code], [400, false, 0x1000], bad);
-    }
-    assert.equal((await post('method=one.vm.info', 'application/x-www-form-urlencoded')).status, 415);
-    const badSeq = await raw('/api/events', { cookie, headers: { 'Last-Event-ID': '$(id)' } });
-    assert.deepEqual([badSeq.status, badSeq.body.code], [400, 0x1000]);
-    assert.equal((await raw('/api/vm/1;id/timeline', { cookie })).status, 404);
-
-    const out = await raw('/api/logout', { method: 'POST', cookie, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf! }, body: '{}' });
-    assert.equal(out.status, 200);
-    const after = await post(JSON.stringify({ method: 'one.vm.info', params: [1] }));
-    assert.deepEqual([after.status, after.body.code], [401, 0x100]);
-    await context.close();
-  });
-
   it('ends the console session when the user\'s password changes: the page goes back to the login form', async () => {
     const uid = Number(await one.ok('one.user.allocate', 'carol', sha1hex('carol-pw')));
     const context = await chromium.browser.newContext();
@@ -281,16 +224,6 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     const { status } = await raw('/api/session', { cookie: await cookieOf(context) });
     assert.equal(status, 401);
     await context.close();
-  });
-
-  it('resumes the event stream after Last-Event-ID with nothing missed', async () => {
-    const cookie = await cookieOf(admin);
-    const all = JSON.parse(String(await one.ok('one.event.poll', 0, 10_000, 0))) as { seq: number; stream: string }[];
-    const from = all[Math.floor(all.length / 2)]!.seq;
-    const expected = all.filter((e) => e.seq > from).map((e) => `${e.seq} ${e.stream}`);
-    const got = await sseUntil(consoleUrl, cookie, from, all[all.length - 1]!.seq);
-    assert.deepEqual(got, expected);
-    assert.ok(expected.length > 5, `a meaningful stretch of the log (${expected.length} events)`);
   });
 
   it('shows hosts with capacity and networks with leases; oneadmin disables and enables a host', async () => {
@@ -311,22 +244,5 @@ describe('web console, in a real browser', { timeout: 180_000 }, () => {
     await node2.getByText('MONITORED').waitFor();
     await shot(page, 'hosts-phone');
     await page.setViewportSize(DESKTOP);
-  });
-});
-
-describe('web console start-up', () => {
-  it('a CONSOLE_PORT in use stops oned with one line that names the key', async () => {
-    const taken = createServer();
-    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
-    const port = (taken.address() as { port: number }).port;
-    const location = makeLocation(dummyConf(await freePort(), `CONSOLE_PORT = ${port}`));
-    try {
-      const run = await onedExpectingFailure(location);
-      assert.equal(run.code, 1);
-      assert.equal(run.stderr, `oned: port ${port} on 127.0.0.1 is already in use (CONSOLE_PORT in oned.conf)\n`);
-    } finally {
-      taken.close();
-      rmSync(location, { recursive: true, force: true });
-    }
   });
 });
