@@ -55,6 +55,8 @@ export class ActorSystem {
    */
   private appliedThrough: number;
 
+  /** Set on a standby front-end: every write is refused with this error (naming the leader). */
+  private writeGate: (() => DomainError) | undefined;
   private checkpointScheduled = false;
   /** The checkpoint being written, if any: one at a time. */
   private checkpointing: Promise<number> | undefined;
@@ -151,6 +153,7 @@ export class ActorSystem {
     plan: (states: ReadonlyMap<string, unknown>) => Plan,
     meta: EventMeta = {},
   ): Promise<Outcome> {
+    if (this.writeGate) return Promise.resolve({ ok: false, error: this.writeGate() });
     const involved = streamNames.map((s) => this.actorFor(s));
     return runExclusive(
       involved.map((a) => ({ key: a.stream, mailbox: a.mailbox })),
@@ -232,6 +235,29 @@ export class ActorSystem {
     this.byKind.get(kind)!.set(id, actor);
     if (id > (this.lastIds.get(kind) ?? -1)) this.lastIds.set(kind, id);
     if (id > (this.committedIds.get(kind) ?? -1)) this.committedIds.set(kind, id);
+  }
+
+  // ---- standby ----------------------------------------------------------------
+
+  /** A standby refuses every write with `refusal()`; `undefined` makes this system writable again (a takeover). */
+  refuseWrites(refusal: (() => DomainError) | undefined): void {
+    this.writeGate = refusal;
+  }
+
+  /**
+   * Applies an event another front-end committed (a standby following the
+   * leader's log): folded as a replay would, with no effects. An event the
+   * actor already holds (start-up replay may read past the tip it began
+   * at) is skipped, so following is idempotent.
+   */
+  applyFollowed(stored: StoredEvent): void {
+    this.appliedThrough = Math.max(this.appliedThrough, stored.seq);
+    const parsed = parseStream(stored.stream);
+    if (!parsed) return;
+    const actor = this.actors.get(stored.stream) ?? this.adopt(stored.stream)!;
+    if (stored.version <= actor.version) return;
+    actor.replayOne(stored.event);
+    if ((actor.state as { deleted?: boolean } | undefined)?.deleted) this.forget(parsed.kind, parsed.id);
   }
 
   /** Drops an entity from memory (a deleted host, network or user). Its events stay in the log. */

@@ -115,10 +115,22 @@ async function stop(layout: Layout): Promise<void> {
   console.log(sched ? 'oned and scheduler stopped' : 'oned stopped');
 }
 
+/** `, leader` or `, standby (leader: …)` for front-ends sharing a PostgreSQL log (var/oned.role, written by oned). */
+function roleOf(layout: Layout): string {
+  let text: string;
+  try {
+    text = readFileSync(join(layout.run, 'oned.role'), 'utf8').trim();
+  } catch {
+    return '';
+  }
+  const [role, leader] = text.split(' ');
+  return role === 'standby' ? `, standby (leader: ${leader || 'unknown'})` : role === 'leader' ? ', leader' : '';
+}
+
 function status(layout: Layout): void {
   const oned = readPid(join(layout.run, 'oned.pid'));
   const sched = readPid(join(layout.run, 'sched.pid'));
-  console.log(oned ? `oned is running (pid ${oned})` : 'oned is not running');
+  console.log(oned ? `oned is running (pid ${oned})${roleOf(layout)}` : 'oned is not running');
   if (existsSync(join(layout.bin, 'mm_sched'))) console.log(sched ? `mm_sched is running (pid ${sched})` : 'mm_sched is not running');
   if (!oned) process.exitCode = 1;
 }

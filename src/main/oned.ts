@@ -34,7 +34,10 @@ import { acquireLock } from './lock-file.ts';
 import { LogHeadKeeper } from './log-head-keeper.ts';
 import { OnedMetrics } from './metrics.ts';
 import { MetricsServer } from './metrics-server.ts';
-import { describeLog, openConfiguredLog } from './open-configured-log.ts';
+import { describeLog, openConfiguredLog, pgConnectionOf } from './open-configured-log.ts';
+import { FrontEndRole } from './front-end-role.ts';
+import { Leadership } from './pg-leadership.ts';
+import { PostgresEventLog } from '../store/postgres-event-log.ts';
 import { restoreSamples } from './restore-samples.ts';
 import { databaseProblem, listenProblem, probeListen, varDirProblem, type ListenKeys } from './startup-checks.ts';
 import { readCredentials, sha1hex } from '../rpc/one-auth.ts';
@@ -115,6 +118,7 @@ logger.log('ONE', 'I', 'Starting ONE-TS oned');
 const log = await openConfiguredLog(config.db, join(layout.var, 'one.db'), {
   onWriteState: (f) =>
     f ? logger.log('ONE', 'E', `${f.message}; write requests fail with 0x2000 until ${config.db?.backend === 'postgresql' ? 'the database is back' : 'there is room'}`) : logger.log('ONE', 'I', 'The event log can be written again'),
+  onEpochLost: (epoch) => void stepDown(`another front-end claimed the log (epoch ${epoch})`),
 }).catch((e: unknown) => startupFailed(e instanceof Error ? e.message : String(e), e));
 logger.log('ONE', 'I', `Event log: ${describeLog(config.db, join(layout.var, 'one.db'))}`);
 const samples = openStore(join(layout.var, 'monitoring.db'), (path) => openMonitoringStore(path, {
@@ -201,31 +205,63 @@ if (metricsOn) {
   });
 }
 
-if (!core.userService.hasAdmin()) {
-  const creds = readCredentials();
-  if (!creds.ok) {
-    releaseLock();
-    die(creds.message);
+let pollTimer: NodeJS.Timeout | undefined;
+let checkpointTimer: NodeJS.Timeout | undefined;
+
+/** What only the leader runs: the bootstrap of oneadmin, drivers, reconciling operations left in flight, monitoring, timers. */
+async function lead(): Promise<void> {
+  if (!core.userService.hasAdmin()) {
+    const creds = readCredentials();
+    if (!creds.ok) {
+      releaseLock();
+      die(creds.message);
+    }
+    const r = await core.userService.allocate(0, creds.value.user, await hashPassword(sha1hex(creds.value.password)), 'bootstrap');
+    if (!r.ok || r.value !== 0) {
+      releaseLock();
+      die(`could not create ${creds.value.user}: ${r.ok ? `got uid ${r.value}` : r.error.message}`);
+    }
+    logger.log('ONE', 'I', `Bootstrapped ${creds.value.user} as uid 0`);
   }
-  const r = await core.userService.allocate(0, creds.value.user, await hashPassword(sha1hex(creds.value.password)), 'bootstrap');
-  if (!r.ok || r.value !== 0) {
-    releaseLock();
-    die(`could not create ${creds.value.user}: ${r.ok ? `got uid ${r.value}` : r.error.message}`);
-  }
-  logger.log('ONE', 'I', `Bootstrapped ${creds.value.user} as uid 0`);
+
+  const started = await drivers.start();
+  for (const f of started.failed) logger.log('ONE', 'E', `Driver ${f.name} not loaded: ${f.reason}`);
+  logger.log('ONE', 'I', `Drivers loaded: ${started.started.join(', ') || 'none'}`);
+  const interrupted = await core.hookService.closeInterrupted();
+  if (interrupted > 0) logger.log('HKM', 'W', `${interrupted} hook runs were interrupted by the last stop`);
+  const reissued = router!.reconcile();
+  if (reissued > 0) logger.log('ONE', 'I', `Re-issued ${reissued} driver operations left in flight`);
+
+  core.hostMonitor.start();
+  pollTimer = setInterval(() => router!.pollTick(), 1000);
+  checkpointTimer = setInterval(() => void system.checkpoint(), config.checkpointInterval * 1000);
 }
 
-const started = await drivers.start();
-for (const f of started.failed) logger.log('ONE', 'E', `Driver ${f.name} not loaded: ${f.reason}`);
-logger.log('ONE', 'I', `Drivers loaded: ${started.started.join(', ') || 'none'}`);
-const interrupted = await core.hookService.closeInterrupted();
-if (interrupted > 0) logger.log('HKM', 'W', `${interrupted} hook runs were interrupted by the last stop`);
-const reissued = router.reconcile();
-if (reissued > 0) logger.log('ONE', 'I', `Re-issued ${reissued} driver operations left in flight`);
+// Front-ends sharing a PostgreSQL database: one leads, the others follow as standbys (src/main/front-end-role.ts).
+const endpoint = `http://${config.listenAddress === '0.0.0.0' ? hostname() : config.listenAddress}:${config.port}/RPC2`;
+const frontEnd = log instanceof PostgresEventLog && config.db?.backend === 'postgresql'
+  ? new FrontEndRole({
+    log,
+    system,
+    leadership: new Leadership(pgConnectionOf(config.db), (reason) => frontEnd?.lost(reason)),
+    endpoint,
+    logger,
+    roleFile: join(layout.run, 'oned.role'),
+    lead,
+    stepDown: (reason) => void stepDown(reason),
+  })
+  : undefined;
+rmSync(join(layout.run, 'oned.role'), { force: true }); // a stale role from a run that was killed
+if (frontEnd) await frontEnd.start();
+else await lead();
 
-core.hostMonitor.start();
-const pollTimer = setInterval(() => router!.pollTick(), 1000);
-const checkpointTimer = setInterval(() => void system.checkpoint(), config.checkpointInterval * 1000);
+/** Another front-end leads now: stop at once, writing nothing more (no checkpoint either). */
+async function stepDown(reason: string): Promise<void> {
+  logger.log('ONE', 'E', `Stepping down: ${reason}; stopping without writing anything more`);
+  if (log instanceof PostgresEventLog) log.followOnly();
+  if (frontEnd) frontEnd.role = 'standby';
+  await shutdown('the loss of the leadership', 75).catch(() => process.exit(75)); // even before the server was up
+}
 
 const server = await startRpcServer({
   core,
@@ -263,10 +299,11 @@ writeFileSync(pidFile, `${process.pid}\n`);
 process.off('uncaughtException', onStartupError);
 logger.log('ReM', 'I', `XML-RPC server listening on ${config.listenAddress}:${server.port}/RPC2`);
 
-async function shutdown(signal: string): Promise<void> {
+async function shutdown(signal: string, exitCode = 0): Promise<void> {
   if (ctx.lifecycle.stopping) return;
   ctx.lifecycle.stopping = true;
   logger.log('ONE', 'I', `Got ${signal}, stopping`);
+  frontEnd?.stop();
   core.hostMonitor.stop();
   clearInterval(pollTimer);
   clearInterval(checkpointTimer);
@@ -275,13 +312,16 @@ async function shutdown(signal: string): Promise<void> {
   await consoleServer?.close();
   metrics?.close();
   await drivers.stop();
-  await system.close();
+  // A standby writes nothing, not even a last checkpoint (the leader's are in the same database).
+  if (frontEnd?.role !== 'standby') await system.close();
   await log.close();
+  await frontEnd?.release();
   samples.close();
   rmSync(pidFile, { force: true });
+  rmSync(join(layout.run, 'oned.role'), { force: true });
   releaseLock();
   logger.log('ONE', 'I', 'All modules finalized, exiting.');
-  process.exit(0);
+  process.exit(exitCode);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

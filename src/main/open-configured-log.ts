@@ -24,11 +24,11 @@ export function describeLog(db: DbConfig | undefined, sqlitePath: string): strin
 export async function openConfiguredLog(
   db: DbConfig | undefined,
   sqlitePath: string,
-  options: { onWriteState?: (failure: LogWriteError | undefined) => void } = {},
+  options: { onWriteState?: (failure: LogWriteError | undefined) => void; onEpochLost?: (epoch: number) => void } = {},
 ): Promise<EventLog> {
   if (db?.backend !== 'postgresql') {
     try {
-      return openEventLog(sqlitePath, options);
+      return openEventLog(sqlitePath, { onWriteState: options.onWriteState });
     } catch (e) {
       throw new Error(databaseProblem(sqlitePath, e), { cause: e });
     }

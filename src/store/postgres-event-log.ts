@@ -18,6 +18,22 @@ export interface PostgresEventLogOptions {
   readonly followPageSize?: number;
   /** Told when writing starts failing and when a commit succeeds again (as the SQLite log does). */
   readonly onWriteState?: (failure: LogWriteError | undefined) => void;
+  /** Told when an append finds another leader's epoch in the database: this process must stop writing. */
+  readonly onEpochLost?: (epoch: number) => void;
+}
+
+/** The leader as the database records it. */
+export interface LeaderRecord {
+  readonly epoch: number;
+  /** Its XML-RPC endpoint, '' when no leader ever claimed the log. */
+  readonly endpoint: string;
+}
+
+/** An append found that another front-end has claimed the log since this one did. */
+export class EpochLostError extends LogWriteError {
+  constructor(readonly mine: number, readonly current: number) {
+    super(`this oned lost the leadership (its epoch is ${mine}, the log's is ${current}); nothing was written`);
+  }
 }
 
 interface PendingAppend {
@@ -77,6 +93,9 @@ export class PostgresEventLog implements EventLog {
   private closed = false;
   private failing: LogWriteError | undefined;
   private listener: pg.Client | undefined;
+  /** The leader epoch this log writes under; undefined: no check (one front-end, no leadership). */
+  private epoch: number | undefined;
+  private readonly onEpochLost: (epoch: number) => void;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -86,6 +105,41 @@ export class PostgresEventLog implements EventLog {
     this.nowMs = options.nowMs ?? Date.now;
     this.followPageSize = options.followPageSize ?? 1000;
     this.onWriteState = options.onWriteState ?? (() => {});
+    this.onEpochLost = options.onEpochLost ?? (() => {});
+  }
+
+  /**
+   * Claims the log for this front-end (it must hold the leader lock): the
+   * epoch goes up by one and records `endpoint`. From then on every commit
+   * checks, under the head row's lock, that the epoch is still this one, so
+   * an old leader that was paused or cut off cannot write after a takeover.
+   */
+  async claim(endpoint: string): Promise<number> {
+    await this.syncTip();
+    const { rows } = await this.pool.query<{ epoch: number }>('UPDATE log_head SET epoch = epoch + 1, leader = $1 WHERE id = 1 RETURNING epoch', [endpoint]);
+    this.epoch = rows[0]!.epoch;
+    return this.epoch;
+  }
+
+  /** A standby's log: every append and checkpoint is refused until claim(). */
+  followOnly(): void {
+    this.epoch = -1;
+  }
+
+  /** Keeps writing under `epoch` when the database still has it (the lock came back after a connection blip). */
+  async resume(epoch: number): Promise<boolean> {
+    const leader = await this.leader();
+    return leader.epoch === epoch;
+  }
+
+  async leader(): Promise<LeaderRecord> {
+    const { rows } = await this.pool.query<{ epoch: number; leader: string }>('SELECT epoch, leader FROM log_head WHERE id = 1');
+    return { epoch: rows[0]!.epoch, endpoint: rows[0]!.leader };
+  }
+
+  /** Reads and emits everything other writers committed after this log's tip, now. */
+  syncTip(): Promise<void> {
+    return this.catchUp();
   }
 
   /** Reads the tip and starts listening for other writers' commits. */
@@ -180,7 +234,8 @@ export class PostgresEventLog implements EventLog {
     let others: StoredEvent[];
     try {
       await client.query('BEGIN');
-      const head = await client.query<{ seq: number; hash: Buffer }>('SELECT seq, hash FROM log_head WHERE id = 1 FOR UPDATE');
+      const head = await client.query<{ seq: number; hash: Buffer; epoch: number }>('SELECT seq, hash, epoch FROM log_head WHERE id = 1 FOR UPDATE');
+      if (this.epoch !== undefined && head.rows[0]!.epoch !== this.epoch) throw new EpochLostError(this.epoch, head.rows[0]!.epoch);
       // Another writer committed since our tip: read its events first, so committed$ stays gap-free.
       others = head.rows[0]!.seq > this.tipSeq ? await this.readRange(client, this.tipSeq, head.rows[0]!.seq) : [];
       for (const e of others) this.versions.set(e.stream, e.version);
@@ -205,6 +260,7 @@ export class PostgresEventLog implements EventLog {
       this.versions.clear();
       // A UNIQUE (stream, version) violation means another writer moved a stream
       // our cache still had: forget those versions and decide again, once.
+      if (err instanceof EpochLostError) this.onEpochLost(err.current);
       if (isUniqueViolation(err) && !retried) {
         for (const p of batch) for (const r of p.append.requests) this.versions.delete(r.stream);
         return this.commitBatch(batch, true);
@@ -401,13 +457,23 @@ export class PostgresEventLog implements EventLog {
 
   /** A checkpoint: every snapshot in one transaction, all or nothing. */
   async saveSnapshots(snapshots: readonly Snapshot[]): Promise<void> {
+    let client: pg.PoolClient | undefined;
     try {
-      await this.pool.query(
+      client = await this.pool.connect();
+      await client.query('BEGIN');
+      // Under the same epoch check as appends: an old leader must not overwrite the new one's checkpoint.
+      const head = await client.query<{ epoch: number }>('SELECT epoch FROM log_head WHERE id = 1 FOR SHARE');
+      if (this.epoch !== undefined && head.rows[0]!.epoch !== this.epoch) throw new EpochLostError(this.epoch, head.rows[0]!.epoch);
+      await client.query(
         'INSERT INTO snapshots (stream, version, state) SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) ' +
           'ON CONFLICT (stream) DO UPDATE SET version = excluded.version, state = excluded.state',
         [snapshots.map((s) => s.stream), snapshots.map((s) => s.version), snapshots.map((s) => JSON.stringify(s.state))],
       );
+      await client.query('COMMIT');
+      client.release();
     } catch (err) {
+      await client?.query('ROLLBACK').catch(() => {});
+      client?.release(true);
       throw LogWriteError.from(err);
     }
   }

@@ -5,7 +5,8 @@ import pg from 'pg';
  * `meta` stay TEXT (not jsonb), because the hash covers their exact
  * canonical text. `log_head` is a single row that every group commit locks
  * (SELECT … FOR UPDATE): it serialises writers, so seq is gap-free and in
- * commit order, and it carries the chain tip and the leader epoch.
+ * commit order, and it carries the chain tip, the leader epoch and the
+ * leader's XML-RPC endpoint.
  */
 export const POSTGRES_DDL = `
 CREATE TABLE IF NOT EXISTS events (
@@ -31,7 +32,11 @@ CREATE TABLE IF NOT EXISTS log_head (
   epoch BIGINT  NOT NULL DEFAULT 0
 );
 INSERT INTO log_head (id, seq, hash) VALUES (1, 0, decode(repeat('00', 32), 'hex')) ON CONFLICT (id) DO NOTHING;
+ALTER TABLE log_head ADD COLUMN IF NOT EXISTS leader TEXT NOT NULL DEFAULT '';
 `;
+
+/** The advisory lock the leading front-end holds (src/main/pg-leadership.ts). */
+export const LEADER_LOCK = 5172014;
 
 /** The channel a commit notifies (payload: the new tip seq), for followers in other processes. */
 export const NOTIFY_CHANNEL = 'one_events';
