@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../events/envelope.ts';
-import { canonicalJson, canonicalJsonWithout } from '../store/canonical-json.ts';
 import { chainHash, GENESIS_HASH, type HashedFields } from '../store/hash-chain.ts';
+import { servedHashedFields } from '../store/served-links.ts';
 
 /** One place where the log is not what was committed: the seq, and the stream when it is known. */
 export interface ChainBreak {
@@ -60,15 +60,7 @@ export class ChainChecker {
     if (earlier !== undefined) this.breaks.push({ seq: e.seq, stream: e.stream, reason: `${e.stream} v${e.version} is at event ${earlier} and again at event ${e.seq}` });
     else byVersion.set(e.version, e.seq);
 
-    const fields: HashedFields = {
-      seq: e.seq,
-      stream: e.stream,
-      version: e.version,
-      type: e.event.type,
-      data: canonicalJsonWithout(e.event, 'type'),
-      meta: Object.keys(e.meta).length === 0 ? null : canonicalJson(e.meta),
-      ts: e.ts,
-    };
+    const fields = servedHashedFields(e);
     if (linked && chainHash(this.previous, fields).toString('hex') !== e.hash) {
       const report = { seq: e.seq, stream: e.stream, reason: `hash of event ${e.seq} (${what}) does not match its contents and the previous hash` };
       this.unlinked.push({ fields, hash: e.hash, report });

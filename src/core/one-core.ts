@@ -1,5 +1,7 @@
 import { firstValueFrom, take, timeout } from 'rxjs';
 import type { StoredEvent } from '../events/envelope.ts';
+import { withoutSecrets } from '../store/secret-fields.ts';
+import { firstBrokenLink } from '../store/served-links.ts';
 import type { CorePort, Result, VmAction, VmQuery } from '../rpc/core-port.ts';
 import type { HostView, UserView, VmView, VnetView } from '../rpc/views.ts';
 import type { CoreContext } from './core-context.ts';
@@ -70,15 +72,50 @@ export class OneCore implements CorePort {
   /** one.event.tip: where a follower of one.event.poll starts to see only what happens from now on. */
   lastEventSeq = (): number => this.ctx.log.lastSeq();
 
-  /** Long-poll on the committed log (one.event.poll). */
+  /**
+   * Long-poll on the committed log (one.event.poll), in the served form
+   * (password hashes as digests). Every page is checked link by link against
+   * the stored hash before it, so that a row changed behind oned's back is
+   * never served silently: oned.log names each break once. The rows are still
+   * served, as stored, so that `oneaudit verify` through the API can list
+   * every break.
+   */
   async pollEvents(afterSeq: number, max: number, timeoutMs: number): Promise<readonly StoredEvent[]> {
-    const ready = await this.ctx.log.readAll(afterSeq, max);
-    if (ready.length > 0 || timeoutMs <= 0) return ready;
-    try {
-      await firstValueFrom(this.ctx.log.follow(afterSeq).pipe(take(1), timeout({ first: timeoutMs })));
-    } catch {
-      return []; // nothing committed within the wait
+    let page = await this.ctx.log.readAll(afterSeq, max);
+    if (page.length === 0 && timeoutMs > 0) {
+      try {
+        await firstValueFrom(this.ctx.log.follow(afterSeq).pipe(take(1), timeout({ first: timeoutMs })));
+      } catch {
+        return []; // nothing committed within the wait
+      }
+      page = await this.ctx.log.readAll(afterSeq, max);
     }
-    return this.ctx.log.readAll(afterSeq, max);
+    const served = page.map(withoutSecrets);
+    await this.reportBrokenLinks(afterSeq, served);
+    return served;
+  }
+
+  /** Seqs whose broken link oned.log already names. */
+  private readonly reportedBreaks = new Set<number>();
+
+  private async reportBrokenLinks(afterSeq: number, served: readonly StoredEvent[]): Promise<void> {
+    let after = afterSeq;
+    let rest = served;
+    while (rest.length > 0) {
+      const before = after === 0 ? { hash: '' } : await this.ctx.log.eventAt(after);
+      const broken = before
+        ? firstBrokenLink({ seq: after, hash: before.hash }, rest)
+        : { seq: after, stream: rest[0]!.stream, reason: `event ${after} is missing` };
+      if (!broken) return;
+      if (!this.reportedBreaks.has(broken.seq)) {
+        this.reportedBreaks.add(broken.seq);
+        this.ctx.logger.log('ONE', 'E', `Serving a changed event log: hash chain broken at event ${broken.seq} (${broken.stream}): ${broken.reason}. Run oneaudit verify.`);
+      }
+      // Go on after the break, so that every break in the page is named.
+      const at = rest.findIndex((e) => e.seq >= broken.seq);
+      if (at < 0) return;
+      after = rest[at]!.seq;
+      rest = rest.slice(at + 1);
+    }
   }
 }

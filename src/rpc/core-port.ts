@@ -84,7 +84,9 @@ export interface CorePort {
   /**
    * Committed events with seq > afterSeq, at most `max`. If there are none
    * yet, waits up to `timeoutMs` for the first to commit (long-poll), then
-   * resolves with whatever there is (possibly nothing).
+   * resolves with whatever there is (possibly nothing). Events come in their
+   * served form (secrets as digests), each page checked against the hash
+   * chain: oned.log names a changed row.
    */
   pollEvents(afterSeq: number, max: number, timeoutMs: number): Promise<readonly StoredEvent[]>;
   /** Seq of the newest committed event, 0 when the log is empty. */

@@ -129,6 +129,10 @@ describe('oneaudit export and the Python verifier', () => {
             for (const line of c.lines(seqs)) assert.match(verified.stdout, new RegExp(`^hash chain BROKEN ${line}`, 'm'), `${c.name}: ${verified.stdout}`);
             assert.match(verified.stdout, new RegExp(`^hash chain BROKEN: ${c.breaks} breaks`, 'm'), `${c.name}: ${verified.stdout}`);
           }
+          if (tampered) {
+            // The rows were served (that is how the API's verify saw them), and never silently.
+            assert.match(tampered.log(), new RegExp(`\\[ONE\\]\\[E\\]: Serving a changed event log: hash chain broken at event ${Math.min(...seqs)} `), c.name);
+          }
           const exportedBroken = tampered ? await runCli(tampered, 'oneaudit', ['export']) : await runCli(one, 'oneaudit', ['--db', dbFile, 'export'], offline);
           assert.equal(exportedBroken.code, 0, exportedBroken.stderr);
           const python = pythonVerify(dir, exportedBroken.stdout);
