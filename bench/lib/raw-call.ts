@@ -5,8 +5,8 @@ import { percentile } from './report.ts';
 
 /**
  * Raw HTTP timing of one XML-RPC call, as the issue measured OpenNebula:
- * from sending the request until the whole answer is in, over one
- * kept-alive socket, no decoding. Every answer must start as a success
+ * from sending the request until the last byte is in (not counting
+ * joining the received pieces), over one kept-alive socket, no decoding. Every answer must start as a success
  * (`<boolean>1</boolean>`), so that a failing call cannot look fast.
  */
 export async function rawCallMs(port: number, method: string, params: readonly XmlRpcValue[], samples: number): Promise<{ p50: number; last: Buffer }> {
@@ -17,8 +17,9 @@ export async function rawCallMs(port: number, method: string, params: readonly X
   try {
     for (let i = 0; i < samples; i++) {
       const started = performance.now();
-      last = await post(agent, port, request);
-      times.push(performance.now() - started);
+      let received = 0;
+      last = await post(agent, port, request, () => (received = performance.now()));
+      times.push(received - started);
       if (!last.subarray(0, 200).toString('latin1').includes('<value><boolean>1</boolean></value>')) {
         throw new Error(`${method} failed: ${last.subarray(0, 400).toString('utf8')}`);
       }
@@ -29,14 +30,18 @@ export async function rawCallMs(port: number, method: string, params: readonly X
   return { p50: Math.round(percentile(times, 50) * 10) / 10, last };
 }
 
-export function post(agent: http.Agent, port: number, body: Buffer): Promise<Buffer> {
+/** POSTs `body` to /RPC2; `onReceived` is called when the last byte is in, before the pieces are joined. */
+export function post(agent: http.Agent, port: number, body: Buffer, onReceived: () => void = () => {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: '127.0.0.1', port, path: '/RPC2', method: 'POST', agent, headers: { 'Content-Type': 'text/xml', 'Content-Length': body.length } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
+        res.on('end', () => {
+          onReceived();
+          resolve(Buffer.concat(chunks));
+        });
         res.on('error', reject);
       },
     );

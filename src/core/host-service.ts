@@ -3,14 +3,14 @@ import { domainError, ErrorCode } from '../events/domain-error.ts';
 import { invalidHostNameMessage, isValidHostName } from '../inputs/host-name.ts';
 import type { HostMachineState } from '../machines/host/host-types.ts';
 import { HostState } from '../machines/state-codes.ts';
-import { capacityByHost, type HostUsage } from '../machines/vm/vm-capacity.ts';
-import type { VmState } from '../machines/vm/vm-types.ts';
+import type { HostUsage } from '../machines/vm/vm-capacity.ts';
 import type { Result } from '../rpc/core-port.ts';
 import type { HostView } from '../rpc/views.ts';
 import { templateToXml } from '../template/template-xml.ts';
 import type { CoreContext, HostSample } from './core-context.ts';
 import type { HostMonitor } from './host-monitoring.ts';
 import { outcome } from './outcome.ts';
+import { HostUsageIndex } from './host-usage.ts';
 import { hostView } from './state-views.ts';
 
 /** What a host's view shows besides its id: when all of it is unchanged, so is the view. */
@@ -31,14 +31,16 @@ const sameKey = (a: ViewKey, b: ViewKey): boolean =>
 
 /** Hosts (spec §5): allocation, enable/disable, and what oned shows of them. Monitoring is in host-monitoring.ts. */
 export class HostService {
-  private capacityAt: { seq: number; byHost: ReturnType<typeof capacityByHost> } | undefined;
+  private readonly usage: HostUsageIndex;
   private readonly templateXml = new Map<number, { sample: HostSample | undefined; xml: string }>();
   private readonly viewCache = new Map<number, { key: ViewKey; view: HostView }>();
 
   constructor(
     private readonly ctx: CoreContext,
     private readonly monitor: HostMonitor,
-  ) {}
+  ) {
+    this.usage = new HostUsageIndex(ctx.system, () => ctx.log.lastSeq());
+  }
 
   state(hid: number): HostMachineState | undefined {
     const s = this.ctx.system.get('host', hid)?.state as HostMachineState | undefined;
@@ -55,18 +57,9 @@ export class HostService {
     return host && this.toView(host, this.capacity());
   }
 
-  /**
-   * What the VMs hold on each host, summed over every VM. It only changes
-   * when events commit, so it is summed once per log position, not per call
-   * (reads never interleave between a commit and its apply: both run in one
-   * turn of the event loop).
-   */
-  private capacity(): ReturnType<typeof capacityByHost> {
-    const seq = this.ctx.log.lastSeq();
-    if (this.capacityAt?.seq !== seq) {
-      this.capacityAt = { seq, byHost: capacityByHost(this.ctx.system.all('vm').map((a) => a.state as VmState)) };
-    }
-    return this.capacityAt.byHost;
+  /** What the VMs hold on each host (host-usage.ts). */
+  private capacity(): ReadonlyMap<number, HostUsage> {
+    return this.usage.byHost();
   }
 
   /**
@@ -74,7 +67,7 @@ export class HostService {
    * host's state, the VMs' usage of it, its monitoring): the XML-RPC layer
    * keeps each view's rendered pool entry (rpc/documents/pool-pieces.ts).
    */
-  private toView(h: HostMachineState, capacity: ReturnType<typeof capacityByHost>): HostView | undefined {
+  private toView(h: HostMachineState, capacity: ReadonlyMap<number, HostUsage>): HostView | undefined {
     if (h.deleted) return undefined;
     const key: ViewKey = {
       state: h,
