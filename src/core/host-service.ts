@@ -39,7 +39,7 @@ export class HostService {
     private readonly ctx: CoreContext,
     private readonly monitor: HostMonitor,
   ) {
-    this.usage = new HostUsageIndex(ctx.system, () => ctx.log.lastSeq());
+    this.usage = new HostUsageIndex(ctx.system, ctx.log);
   }
 
   state(hid: number): HostMachineState | undefined {

@@ -19,7 +19,7 @@ it('the running sums equal the sum over every VM after every step', async () => 
   const runtime = await startCoreRuntime(dir, { snapshotEvery: Infinity, now: () => 1_700_000_000 });
   try {
     const { core, system } = runtime;
-    const index = new HostUsageIndex(system, () => runtime.log.lastSeq());
+    const index = new HostUsageIndex(system, runtime.log);
     const check = (step: string) => {
       const expected = capacityByHost(system.all('vm').map((a) => a.state as VmState));
       const actual = index.byHost();
