@@ -239,6 +239,11 @@ export class ActorSystem {
 
   // ---- standby ----------------------------------------------------------------
 
+  /** The last seq folded into the actors (start-up, commits, followed events). */
+  applied(): number {
+    return this.appliedThrough;
+  }
+
   /** A standby refuses every write with `refusal()`; `undefined` makes this system writable again (a takeover). */
   refuseWrites(refusal: (() => DomainError) | undefined): void {
     this.writeGate = refusal;
@@ -246,16 +251,18 @@ export class ActorSystem {
 
   /**
    * Applies an event another front-end committed (a standby following the
-   * leader's log): folded as a replay would, with no effects. An event the
-   * actor already holds (start-up replay may read past the tip it began
-   * at) is skipped, so following is idempotent.
+   * leader's log): folded as a replay would, with no effects. Following is
+   * idempotent: only an actor's next version is applied.
    */
   applyFollowed(stored: StoredEvent): void {
     this.appliedThrough = Math.max(this.appliedThrough, stored.seq);
     const parsed = parseStream(stored.stream);
     if (!parsed) return;
-    const actor = this.actors.get(stored.stream) ?? this.adopt(stored.stream)!;
-    if (stored.version <= actor.version) return;
+    const known = this.actors.get(stored.stream);
+    // Only the next version applies: an event the actor holds already is skipped, and so is
+    // one of a forgotten (deleted) entity, whose history a fresh actor would lack.
+    if (stored.version !== (known?.version ?? 0) + 1) return;
+    const actor = known ?? this.adopt(stored.stream)!;
     actor.replayOne(stored.event);
     if ((actor.state as { deleted?: boolean } | undefined)?.deleted) this.forget(parsed.kind, parsed.id);
   }
@@ -295,7 +302,9 @@ export class ActorSystem {
       from = checkpoint;
     }
     let folded = 0;
+    let lastFolded = from.seq;
     for await (const page of verifiedReplay(this.log, from)) {
+      lastFolded = page.length > 0 ? page[page.length - 1]!.seq : lastFolded;
       for (const stored of page) {
         const actor = this.actors.get(stored.stream) ?? this.adopt(stored.stream);
         if (!actor) continue;
@@ -304,7 +313,8 @@ export class ActorSystem {
       }
     }
     this.dropDeleted();
-    this.appliedThrough = this.log.lastSeq();
+    // Past the log's tip when another front-end appended while this one folded (a shared PostgreSQL log).
+    this.appliedThrough = Math.max(this.log.lastSeq(), lastFolded);
     return { events: folded, actors: this.actors.size };
   }
 

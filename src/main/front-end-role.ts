@@ -45,13 +45,15 @@ export class FrontEndRole {
 
   /** Leads at once if the lock is free, else starts as a standby. */
   async start(): Promise<void> {
-    if (await this.deps.leadership.tryAcquire()) return this.becomeLeader(false);
     const { log, system, logger } = this.deps;
+    // Follow from what the start-up fold covered: whatever another front-end
+    // committed since (or commits until this one leads) reaches the actors.
+    this.following = log.follow(system.applied()).subscribe((event) => system.applyFollowed(event));
+    if (await this.deps.leadership.tryAcquire()) return this.becomeLeader(false);
     log.followOnly();
     system.refuseWrites(() =>
       domainError(ErrorCode.INTERNAL, `This oned is a standby; send writes to the leader at ${this.leaderEndpoint || '(unknown)'}`),
     );
-    this.following = log.committed$.subscribe((event) => system.applyFollowed(event));
     await log.syncTip();
     await this.refreshLeader();
     logger.log('ONE', 'I', `Standby: following the log; the leader is at ${this.leaderEndpoint || '(unknown)'}`);
@@ -99,7 +101,12 @@ export class FrontEndRole {
   private async becomeLeader(takeover: boolean): Promise<void> {
     const { log, system, logger } = this.deps;
     const started = Date.now();
-    this.epoch = await log.claim(this.deps.endpoint); // catches up first
+    this.epoch = await log.claim(this.deps.endpoint); // reads the log to its end first
+    // Every event up to the tip reaches the actors before this front-end writes.
+    for (const until = Date.now() + 30_000; system.applied() < log.lastSeq(); ) {
+      if (Date.now() > until) throw new Error(`the actors stopped at seq ${system.applied()}, the log is at ${log.lastSeq()}`);
+      await new Promise((r) => setImmediate(r));
+    }
     this.following?.unsubscribe();
     this.following = undefined;
     system.refuseWrites(undefined);

@@ -127,3 +127,32 @@ describe('ActorSystem snapshots', () => {
     reopened.close();
   });
 });
+
+describe('ActorSystem as a standby', () => {
+  it('folds followed events (each once, in version order), runs no effect, and refuses writes with the gate error', async () => {
+    const leaderLog = openEventLog(join(dir, 'leader.db'));
+    const leader = new ActorSystem(leaderLog, deciders);
+    const followerLog = openEventLog(join(dir, 'follower.db'));
+    const effects: unknown[] = [];
+    const standby = new ActorSystem(followerLog, deciders, (_s, e) => effects.push(...e));
+    standby.refuseWrites(() => ({ code: ErrorCode.INTERNAL, message: 'This oned is a standby; send writes to the leader at http://x/RPC2' }));
+    const followed = leaderLog.follow(0).subscribe((e) => standby.applyFollowed(e));
+    for (let i = 0; i < 3; i++) await leader.execute('vm', 0, { type: 'Add', by: 1 });
+    await leader.execute('host', 4, { type: 'Add', by: 5 });
+    await new Promise((r) => setImmediate(r));
+    for (const e of await leaderLog.readAll(0)) standby.applyFollowed(e); // again: skipped
+    followed.unsubscribe();
+    assert.deepEqual([standby.get('vm', 0)?.version, standby.get('vm', 0)?.state], [3, { total: 3 }]);
+    assert.deepEqual(standby.get('host', 4)?.state, { total: 5 });
+    assert.equal(standby.applied(), 4);
+    assert.equal(standby.nextId('vm'), 1);
+    assert.deepEqual(effects, [], 'a standby runs no effect');
+    const refused = await standby.execute('vm', 1, { type: 'Add', by: 1 });
+    assert.deepEqual(refused, { ok: false, error: { code: ErrorCode.INTERNAL, message: 'This oned is a standby; send writes to the leader at http://x/RPC2' } });
+    assert.equal(followerLog.lastSeq(), 0, 'nothing written');
+    standby.refuseWrites(undefined);
+    assert.equal((await standby.execute('vm', 1, { type: 'Add', by: 1 })).ok, true, 'writable again after a takeover');
+    await leaderLog.close();
+    await followerLog.close();
+  });
+});
