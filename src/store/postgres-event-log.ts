@@ -10,7 +10,7 @@ import { ChainFollower, GENESIS, GENESIS_HASH, chainHash } from './hash-chain.ts
 import { hashedData } from './secret-fields.ts';
 import { followLog } from './follow-log.ts';
 import { replayPage } from './replay-page.ts';
-import { NOTIFY_CHANNEL, PG_READ_COLUMNS, POSTGRES_DDL, openPool, pgConfig, type PgConnection } from './postgres-schema.ts';
+import { LEADER_LOCK, NOTIFY_CHANNEL, PG_READ_COLUMNS, POSTGRES_DDL, openPool, pgConfig, type PgConnection } from './postgres-schema.ts';
 import { ChainBreakError } from '../events/chain-break-error.ts';
 
 export interface PostgresEventLogOptions {
@@ -492,8 +492,24 @@ export class PostgresEventLog implements EventLog {
     return rows.map((r) => ({ stream: r.stream, version: r.version, state: JSON.parse(r.state) }));
   }
 
+  /**
+   * Drops every snapshot (`oned --rebuild`), but not under a running leader:
+   * its next checkpoint would then claim snapshots that are gone.
+   */
   async deleteSnapshots(): Promise<void> {
-    await this.pool.query('DELETE FROM snapshots');
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ free: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS free', [LEADER_LOCK]);
+      if (!rows[0]!.free) throw new Error('another front-end leads this log: stop it, or run --rebuild on it');
+      await client.query('DELETE FROM snapshots');
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   /** Pages of the log after `from`, the chain checked as they come (see replay-page.ts). */

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Oned, REPO, allEvents, dummyConf, makeLocation, runCli, waitFor } from '../helpers/oned-harness.ts';
+import { Oned, REPO, allEvents, dummyConf, makeLocation, onedExpectingFailure, runCli, waitFor } from '../helpers/oned-harness.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { PgCluster } from '../helpers/pg-cluster.ts';
 
 let cluster: PgCluster;
@@ -58,6 +59,13 @@ describe('a standby front-end on PostgreSQL', () => {
       assert.equal(ok, false);
       assert.equal(code, 0x2000);
       assert.equal(message, `This oned is a standby; send writes to the leader at http://127.0.0.1:${a.port}/RPC2`);
+
+      // --rebuild drops the snapshots the running leader's checkpoints rely on: refused.
+      const rebuilding = makeLocation(dummyConf(await freePort(), cluster.dbConf(database)));
+      const refusedRebuild = await onedExpectingFailure(rebuilding, ['--rebuild']);
+      spawnSync('rm', ['-rf', rebuilding]);
+      assert.notEqual(refusedRebuild.code, 0);
+      assert.equal(refusedRebuild.stderr.trim(), 'oned: another front-end leads this log: stop it, or run --rebuild on it');
 
       await a.crash();
       const killedAt = Date.now();
