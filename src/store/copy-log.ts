@@ -3,6 +3,7 @@ import pg from 'pg';
 import { ChainFollower, GENESIS } from './hash-chain.ts';
 import type { RawEventRow } from './event-row.ts';
 import { hashedData } from './secret-fields.ts';
+import { insertBatch } from './chain-batch.ts';
 import { POSTGRES_DDL, pgConfig, type PgConnection } from './postgres-schema.ts';
 
 export interface CopyResult {
@@ -42,12 +43,13 @@ export async function copySqliteToPostgres(sqlitePath: string, target: PgConnect
       const rows = read.all(after, PAGE) as RawEventRow[];
       if (rows.length === 0) break;
       for (const [seq, stream, version, type, data, meta, ts, hash] of rows) chain.next({ seq, stream, version, type, data: hashedData(data), meta, ts, hash });
-      await client.query(
-        'INSERT INTO events (seq, stream, version, type, data, meta, ts, hash) ' +
-          "SELECT s, st, v, t, d, m, ts, decode(h, 'hex') FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[]) AS x(s, st, v, t, d, m, ts, h)",
-        [0, 1, 2, 3, 4, 5, 6, 7].map((i) => rows.map((r) => r[i])),
-      );
       const last = rows[rows.length - 1]!;
+      // Rows as stored, hashes included; the head follows the last one.
+      await insertBatch(client, {
+        rows: rows.map(([seq, stream, version, type, data, meta, ts, hash]) => ({ seq, stream, version, type, data, meta, ts, hash })),
+        seq: last[0],
+        hash: Buffer.from(last[7], 'hex'),
+      });
       tip = { seq: last[0], hash: last[7] };
       events += rows.length;
       after = last[0];
@@ -57,7 +59,6 @@ export async function copySqliteToPostgres(sqlitePath: string, target: PgConnect
     if (snapshots.length > 0) {
       await client.query('INSERT INTO snapshots (stream, version, state) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])', [0, 1, 2].map((i) => snapshots.map((s) => s[i])));
     }
-    if (tip.seq > 0) await client.query("UPDATE log_head SET seq = $1, hash = decode($2, 'hex') WHERE id = 1", [tip.seq, tip.hash]);
     await client.query('COMMIT');
     return { events, snapshots: snapshots.length, tip };
   } catch (e) {

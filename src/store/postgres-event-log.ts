@@ -2,15 +2,17 @@ import pg from 'pg';
 import { Subject, type Observable } from 'rxjs';
 import type { EventMeta, StoredEvent } from '../events/envelope.ts';
 import type { AppendRequest, ChainVerdict, EventLog, LogPosition, ReplayedEvent, Snapshot } from '../actors/ports.ts';
-import { ConcurrencyError } from '../events/concurrency-error.ts';
 import { LogWriteError } from '../events/log-write-error.ts';
 import { encodeAppend, type EncodedAppend } from './encode-append.ts';
-import { rawRowToStoredEvent, type RawEventRow } from './event-row.ts';
-import { ChainFollower, GENESIS, GENESIS_HASH, chainHash } from './hash-chain.ts';
-import { hashedData } from './secret-fields.ts';
+import { chainBatch, insertBatch, type ChainedBatch } from './chain-batch.ts';
+import { deleteSnapshotRows, listSnapshotRows, loadSnapshotRow, saveSnapshotRows } from './postgres-snapshots.ts';
+import { EpochLostError } from './epoch-lost-error.ts';
+import { eventAt, eventsBetween, pageAfter, streamEvents, streamVersions, streamVersionsAt } from './postgres-reads.ts';
+import { rawRowToStoredEvent } from './event-row.ts';
+import { ChainFollower, GENESIS, GENESIS_HASH } from './hash-chain.ts';
 import { followLog } from './follow-log.ts';
 import { replayPage } from './replay-page.ts';
-import { LEADER_LOCK, NOTIFY_CHANNEL, PG_READ_COLUMNS, POSTGRES_DDL, openPool, pgConfig, type PgConnection } from './postgres-schema.ts';
+import { NOTIFY_CHANNEL, POSTGRES_DDL, openPool, pgConfig, type PgConnection } from './postgres-schema.ts';
 import { ChainBreakError } from '../events/chain-break-error.ts';
 
 export interface PostgresEventLogOptions {
@@ -29,12 +31,7 @@ export interface LeaderRecord {
   readonly endpoint: string;
 }
 
-/** An append found that another front-end has claimed the log since this one did. */
-export class EpochLostError extends LogWriteError {
-  constructor(readonly mine: number, readonly current: number) {
-    super(`this oned lost the leadership (its epoch is ${mine}, the log's is ${current}); nothing was written`);
-  }
-}
+export { EpochLostError };
 
 interface PendingAppend {
   readonly append: EncodedAppend;
@@ -230,28 +227,26 @@ export class PostgresEventLog implements EventLog {
     }
     const ts = this.nowMs();
     const before = { seq: this.tipSeq, hash: this.tipHash };
-    let outcomes: (StoredEvent[] | Error)[];
+    let chained: ChainedBatch;
     let others: StoredEvent[];
     try {
       await client.query('BEGIN');
       const head = await client.query<{ seq: number; hash: Buffer; epoch: number }>('SELECT seq, hash, epoch FROM log_head WHERE id = 1 FOR UPDATE');
       if (this.epoch !== undefined && head.rows[0]!.epoch !== this.epoch) throw new EpochLostError(this.epoch, head.rows[0]!.epoch);
       // Another writer committed since our tip: read its events first, so committed$ stays gap-free.
-      others = head.rows[0]!.seq > this.tipSeq ? await this.readRange(client, this.tipSeq, head.rows[0]!.seq) : [];
+      others = head.rows[0]!.seq > this.tipSeq ? await eventsBetween(client, this.tipSeq, head.rows[0]!.seq) : [];
       for (const e of others) this.versions.set(e.stream, e.version);
       this.tipSeq = head.rows[0]!.seq;
       this.tipHash = head.rows[0]!.hash;
       await this.loadVersions(client, batch);
-      outcomes = this.encodeBatch(batch, ts);
-      await this.insert(client);
+      chained = chainBatch(batch.map((p) => p.append), { seq: this.tipSeq, hash: this.tipHash }, this.versions, ts);
+      await insertBatch(client, chained);
       await client.query('COMMIT');
       // Memory moves only once COMMIT succeeded.
-      const next = this.pending!;
-      this.tipSeq = next.seq;
-      this.tipHash = next.hash;
-      for (const [s, v] of next.written) this.versions.set(s, v);
+      this.tipSeq = chained.seq;
+      this.tipHash = chained.hash;
+      for (const [s, v] of chained.written) this.versions.set(s, v);
     } catch (err) {
-      this.pending = undefined;
       await client.query('ROLLBACK').catch(() => {});
       client.release(true);
       // Back to what was emitted: the next transaction takes the tip from the database anyway.
@@ -273,6 +268,7 @@ export class PostgresEventLog implements EventLog {
       this.onWriteState(undefined);
     }
     for (const e of others) this.committedSubject.next(e);
+    const outcomes = chained.outcomes;
     for (const outcome of outcomes) {
       if (outcome instanceof Error) continue;
       for (const e of outcome) this.committedSubject.next(e);
@@ -296,74 +292,7 @@ export class PostgresEventLog implements EventLog {
   private async loadVersions(client: pg.PoolClient, batch: readonly PendingAppend[]): Promise<void> {
     const missing = [...new Set(batch.flatMap((p) => p.append.requests.map((r) => r.stream)))].filter((s) => !this.versions.has(s));
     if (missing.length === 0) return;
-    const { rows } = await client.query<{ stream: string; v: number }>(
-      'SELECT stream, MAX(version) AS v FROM events WHERE stream = ANY($1) GROUP BY stream',
-      [missing],
-    );
-    for (const s of missing) this.versions.set(s, 0);
-    for (const r of rows) this.versions.set(r.stream, r.v);
-  }
-
-  /**
-   * Checks versions and chains hashes for the whole group in memory: a
-   * conflicting request becomes a ConcurrencyError and writes nothing,
-   * the others go on from the tip it left untouched.
-   */
-  private encodeBatch(batch: readonly PendingAppend[], ts: number): (StoredEvent[] | Error)[] {
-    const written = new Map<string, number>();
-    let seq = this.tipSeq;
-    let hash: Buffer = this.tipHash;
-    const rows: RowToInsert[] = [];
-    const outcomes = batch.map((pending): StoredEvent[] | Error => {
-      const mine = new Map<string, number>();
-      for (const r of pending.append.requests) {
-        const actual = mine.get(r.stream) ?? written.get(r.stream) ?? this.versions.get(r.stream) ?? 0;
-        if (actual !== r.expectedVersion) return new ConcurrencyError(r.stream, r.expectedVersion, actual);
-        mine.set(r.stream, actual + r.events.length);
-      }
-      const out: StoredEvent[] = [];
-      for (const r of pending.append.requests) {
-        let version = r.expectedVersion;
-        for (const encoded of r.events) {
-          const fields = { seq: ++seq, stream: r.stream, version: ++version, type: encoded.type, data: encoded.data, meta: pending.append.meta, ts };
-          const hashed = hashedData(fields.data);
-          hash = chainHash(hash, hashed === fields.data ? fields : { ...fields, data: hashed });
-          rows.push({ ...fields, hash: hash.toString('hex') });
-          out.push({ seq, stream: r.stream, version, event: encoded.event, ts, meta: pending.append.metaObject, hash: hash.toString('hex') });
-        }
-      }
-      for (const [s, v] of mine) written.set(s, v);
-      return out;
-    });
-    this.pending = { seq, hash, written, rows };
-    return outcomes;
-  }
-
-  /** What encodeBatch prepared for insert(): the rows, and the tip and versions once they commit. */
-  private pending: { seq: number; hash: Buffer; written: Map<string, number>; rows: RowToInsert[] } | undefined;
-
-  /** One INSERT for the group (arrays unnested server-side), then the head moves and followers hear. */
-  private async insert(client: pg.PoolClient): Promise<void> {
-    const next = this.pending!;
-    const rows = next.rows;
-    if (rows.length > 0) {
-      await client.query(
-        'INSERT INTO events (seq, stream, version, type, data, meta, ts, hash) ' +
-          "SELECT s, st, v, t, d, m, ts, decode(h, 'hex') FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[]) AS x(s, st, v, t, d, m, ts, h)",
-        [
-          rows.map((e) => e.seq),
-          rows.map((e) => e.stream),
-          rows.map((e) => e.version),
-          rows.map((e) => e.type),
-          rows.map((e) => e.data),
-          rows.map((e) => e.meta),
-          rows.map((e) => e.ts),
-          rows.map((e) => e.hash),
-        ],
-      );
-      await client.query('UPDATE log_head SET seq = $1, hash = $2 WHERE id = 1', [next.seq, next.hash]);
-      await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, String(next.seq)]);
-    }
+    for (const [stream, version] of await streamVersions(client, missing)) this.versions.set(stream, version);
   }
 
   /** Emits what other writers committed after our tip (on NOTIFY, and when listening starts). */
@@ -387,35 +316,12 @@ export class PostgresEventLog implements EventLog {
     });
   }
 
-  private async readRange(client: pg.PoolClient, after: number, through: number): Promise<StoredEvent[]> {
-    const { rows } = await client.query<RawEventRow>({
-      text: `SELECT ${PG_READ_COLUMNS} FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq`,
-      values: [after, through],
-      rowMode: 'array',
-    });
-    return rows.map(rawRowToStoredEvent);
-  }
-
-  async readStream(stream: string, afterVersion = 0): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<RawEventRow>({
-      text: `SELECT ${PG_READ_COLUMNS} FROM events WHERE stream = $1 AND version > $2 ORDER BY version`,
-      values: [stream, afterVersion],
-      rowMode: 'array',
-    });
-    return rows.map(rawRowToStoredEvent);
+  readStream(stream: string, afterVersion = 0): Promise<StoredEvent[]> {
+    return streamEvents(this.pool, stream, afterVersion);
   }
 
   async readAll(afterSeq: number, limit?: number): Promise<StoredEvent[]> {
-    return (await this.rawPage(afterSeq, limit ?? null)).map(rawRowToStoredEvent);
-  }
-
-  private async rawPage(afterSeq: number, limit: number | null): Promise<RawEventRow[]> {
-    const { rows } = await this.pool.query<RawEventRow>({
-      text: `SELECT ${PG_READ_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      values: [afterSeq, limit],
-      rowMode: 'array',
-    });
-    return rows;
+    return (await pageAfter(this.pool, afterSeq, limit ?? null)).map(rawRowToStoredEvent);
   }
 
   follow(afterSeq: number): Observable<StoredEvent> {
@@ -434,89 +340,41 @@ export class PostgresEventLog implements EventLog {
     return { seq: this.tipSeq, hash: this.tipSeq === 0 ? '' : this.tipHash.toString('hex') };
   }
 
-  async eventAt(seq: number): Promise<{ stream: string; hash: string } | undefined> {
-    const { rows } = await this.pool.query<{ stream: string; hash: string }>("SELECT stream, encode(hash, 'hex') AS hash FROM events WHERE seq = $1", [seq]);
-    return rows[0];
+  eventAt(seq: number): Promise<{ stream: string; hash: string } | undefined> {
+    return eventAt(this.pool, seq);
   }
 
-  async streamVersionsAt(seq: number): Promise<Map<string, number>> {
-    const { rows } = await this.pool.query<[string, number]>({
-      text: 'SELECT stream, MAX(version) FROM events WHERE seq <= $1 GROUP BY stream',
-      values: [seq],
-      rowMode: 'array',
-    });
-    return new Map(rows);
+  streamVersionsAt(seq: number): Promise<Map<string, number>> {
+    return streamVersionsAt(this.pool, seq);
   }
 
   async streamVersion(stream: string): Promise<number> {
-    const cached = this.versions.get(stream);
-    if (cached !== undefined) return cached;
-    const { rows } = await this.pool.query<{ v: number | null }>('SELECT MAX(version) AS v FROM events WHERE stream = $1', [stream]);
-    return rows[0]?.v ?? 0;
+    return this.versions.get(stream) ?? (await streamVersions(this.pool, [stream])).get(stream)!;
   }
 
-  /** A checkpoint: every snapshot in one transaction, all or nothing. */
-  async saveSnapshots(snapshots: readonly Snapshot[]): Promise<void> {
-    let client: pg.PoolClient | undefined;
-    try {
-      client = await this.pool.connect();
-      await client.query('BEGIN');
-      // Under the same epoch check as appends: an old leader must not overwrite the new one's checkpoint.
-      const head = await client.query<{ epoch: number }>('SELECT epoch FROM log_head WHERE id = 1 FOR SHARE');
-      if (this.epoch !== undefined && head.rows[0]!.epoch !== this.epoch) throw new EpochLostError(this.epoch, head.rows[0]!.epoch);
-      await client.query(
-        'INSERT INTO snapshots (stream, version, state) SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) ' +
-          'ON CONFLICT (stream) DO UPDATE SET version = excluded.version, state = excluded.state',
-        [snapshots.map((s) => s.stream), snapshots.map((s) => s.version), snapshots.map((s) => JSON.stringify(s.state))],
-      );
-      await client.query('COMMIT');
-      client.release();
-    } catch (err) {
-      await client?.query('ROLLBACK').catch(() => {});
-      client?.release(true);
-      throw LogWriteError.from(err);
-    }
+  /** A checkpoint: every snapshot in one transaction, all or nothing, under the epoch check. */
+  saveSnapshots(snapshots: readonly Snapshot[]): Promise<void> {
+    return saveSnapshotRows(this.pool, snapshots, this.epoch);
   }
 
-  async loadSnapshot<S>(stream: string): Promise<Snapshot<S> | undefined> {
-    const { rows } = await this.pool.query<{ stream: string; version: number; state: string }>(
-      'SELECT stream, version, state FROM snapshots WHERE stream = $1',
-      [stream],
-    );
-    const row = rows[0];
-    return row && { stream: row.stream, version: row.version, state: JSON.parse(row.state) as S };
+  loadSnapshot<S>(stream: string): Promise<Snapshot<S> | undefined> {
+    return loadSnapshotRow<S>(this.pool, stream);
   }
 
-  async listSnapshots(): Promise<Snapshot[]> {
-    const { rows } = await this.pool.query<{ stream: string; version: number; state: string }>('SELECT stream, version, state FROM snapshots');
-    return rows.map((r) => ({ stream: r.stream, version: r.version, state: JSON.parse(r.state) }));
+  listSnapshots(): Promise<Snapshot[]> {
+    return listSnapshotRows(this.pool);
   }
 
-  /**
-   * Drops every snapshot (`oned --rebuild`), but not under a running leader:
-   * its next checkpoint would then claim snapshots that are gone.
-   */
-  async deleteSnapshots(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ free: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS free', [LEADER_LOCK]);
-      if (!rows[0]!.free) throw new Error('another front-end leads this log: stop it, or run --rebuild on it');
-      await client.query('DELETE FROM snapshots');
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+  /** `oned --rebuild`; refused while another front-end leads (see deleteSnapshotRows). */
+  deleteSnapshots(): Promise<void> {
+    return deleteSnapshotRows(this.pool);
   }
 
   /** Pages of the log after `from`, the chain checked as they come (see replay-page.ts). */
   async *replay(from: LogPosition): AsyncIterable<readonly ReplayedEvent[]> {
     const chain = new ChainFollower(from.seq > 0 ? { seq: from.seq, hash: Buffer.from(from.hash, 'hex') } : GENESIS);
     for (let after = from.seq; ; ) {
-      const rows = await this.rawPage(after, PAGE);
+      const rows = await pageAfter(this.pool, after, PAGE);
       if (rows.length === 0) return;
       yield replayPage(chain, rows);
       after = rows[rows.length - 1]![0];
@@ -559,15 +417,4 @@ export class PostgresEventLog implements EventLog {
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === '23505';
-}
-
-interface RowToInsert {
-  readonly seq: number;
-  readonly stream: string;
-  readonly version: number;
-  readonly type: string;
-  readonly data: string;
-  readonly meta: string | null;
-  readonly ts: number;
-  readonly hash: string;
 }
