@@ -13,7 +13,8 @@ function runBench(script: string, args: string[]): Promise<{ code: number | null
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 60_000);
+    // Two backends now (SQLite, then a private PostgreSQL cluster): room for a loaded machine.
+    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -30,7 +31,8 @@ describe('bench/eventlog.ts --small', () => {
     const report = JSON.parse(lines[lines.length - 1]!);
     assert.equal(report.bench, 'eventlog');
     assert.equal(typeof report.workload, 'object');
-    for (const key of ['append_single_events_per_s', 'append_grouped_events_per_s', 'replay_events_per_s', 'rebuild_2000_vms_s', 'rebuild_2000_vms_from_snapshots_s', 'live_decisions_per_s', 'live_decisions_unguarded_per_s', 'chart_guard_us_per_decision', 'rss_mb']) {
+    for (const key of ['append_single_events_per_s', 'append_grouped_events_per_s', 'replay_events_per_s', 'rebuild_2000_vms_s', 'rebuild_2000_vms_from_snapshots_s', 'live_decisions_per_s', 'live_decisions_unguarded_per_s', 'chart_guard_us_per_decision', 'rss_mb',
+      'pg_append_single_events_per_s', 'pg_append_grouped_events_per_s', 'pg_replay_events_per_s', 'pg_rebuild_2000_vms_s', 'pg_rebuild_2000_vms_from_snapshots_s']) {
       assert.equal(typeof report.figures[key], 'number', key);
     }
     assert.equal(typeof report.machine.cores, 'number');
