@@ -397,21 +397,13 @@ export class PostgresEventLog implements EventLog {
   /** Commits what is queued, then closes the connections. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
-    await this.busy;
+    await this.whenIdle();
     this.closed = true;
     this.committedSubject.complete();
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => {});
     await this.pool.end().catch(() => {});
-  }
-
-  /** Drops the connections without committing what is queued: a process that dies (tests of crashes). */
-  async abandon(): Promise<void> {
-    for (const pending of this.queue) pending.reject(new Error('event log is closed'));
-    this.queue = [];
-    await this.close();
   }
 }
 
