@@ -54,6 +54,9 @@ describe('a standby front-end on PostgreSQL', () => {
       await waitFor('VM 0 RUNNING on the standby', async () => tag(await b.ok('one.vm.info', 0), 'LCM_STATE') === '3', 30_000);
       assert.equal(tag(await b.ok('one.vm.info', 0), 'NAME'), "vm0 $(id) `id`; 'q'");
       assert.match(String(await b.ok('one.hostpool.info')), /<NAME>node0<\/NAME>/);
+      const followed = await allEvents(b); // one.event.poll on the standby: the leader's log
+      assert.deepEqual(followed.map((e) => e.seq), (await allEvents(a)).slice(0, followed.length).map((e) => e.seq));
+      assert.ok(followed.some((e) => e.stream === 'vm/0' && e.event.type === 'VmAllocated'));
 
       const [ok, message, code] = await b.call('one.vm.allocate', vmConf('refused'));
       assert.equal(ok, false);
