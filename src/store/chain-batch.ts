@@ -2,21 +2,12 @@ import type pg from 'pg';
 import type { StoredEvent } from '../events/envelope.ts';
 import { ConcurrencyError } from '../events/concurrency-error.ts';
 import type { EncodedAppend } from './encode-append.ts';
-import { chainHash } from './hash-chain.ts';
+import { chainHash, type HashedFields } from './hash-chain.ts';
 import { hashedData } from './secret-fields.ts';
 import { NOTIFY_CHANNEL } from './postgres-schema.ts';
 
-/** One row as the group commit inserts it (hash as hex). */
-export interface RowToInsert {
-  readonly seq: number;
-  readonly stream: string;
-  readonly version: number;
-  readonly type: string;
-  readonly data: string;
-  readonly meta: string | null;
-  readonly ts: number;
-  readonly hash: string;
-}
+/** One row as the group commit inserts it: the hashed fields and the hash as hex. */
+export type RowToInsert = HashedFields & { readonly hash: string };
 
 /** A group ready to commit: each request's events or its ConcurrencyError, the rows, and the tip and versions after it. */
 export interface ChainedBatch {
