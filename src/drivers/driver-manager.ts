@@ -3,6 +3,7 @@ import type { Logger } from '../actors/ports.ts';
 import { DriverProcess, InitTimeoutError } from './driver-process.ts';
 import type { DriverLog, DriverReply } from './driver-reply.ts';
 import { resolveExecutable, type MadConfig } from './mad-config.ts';
+import { InFlight } from './in-flight.ts';
 import { formatRequest } from './protocol/format-line.ts';
 import { encodeHookWords } from './protocol/hook-words.ts';
 import type { Malformed, ReplyLine } from './protocol/driver-message.ts';
@@ -51,7 +52,7 @@ interface Slot {
   deadReason: string;
   crashes: number;
   startedAt: number;
-  readonly inFlight: Pending[];
+  readonly inFlight: InFlight<Pending>;
 }
 
 /**
@@ -84,7 +85,7 @@ export class DriverManager {
     };
     for (const config of options.mads) {
       if (this.slots.has(config.name)) throw new Error(`duplicate driver name ${config.name}`);
-      this.slots.set(config.name, { config, process: undefined, state: 'starting', deadReason: '', crashes: 0, startedAt: 0, inFlight: [] });
+      this.slots.set(config.name, { config, process: undefined, state: 'starting', deadReason: '', crashes: 0, startedAt: 0, inFlight: new InFlight<Pending>() });
     }
   }
 
@@ -148,7 +149,7 @@ export class DriverManager {
     const timeoutMs = opts.timeoutMs ?? this.o.requestTimeoutMs;
     return new Promise<DriverReply>((resolve) => {
       const timer = setTimeout(() => {
-        if (!remove(slot.inFlight, pending)) return;
+        if (!slot.inFlight.delete(pending)) return;
         this.o.logger?.log('MAD', 'E', `driver ${mad}: no reply to ${verb} ${id} within ${timeoutMs} ms`);
         // The action may still be running in the driver; ask it to give up.
         if (slot.config.kind === 'vmm' || slot.config.kind === 'tm') slot.process?.write(`DRIVER_CANCEL ${id}`);
@@ -163,7 +164,7 @@ export class DriverManager {
           resolve(reply);
         },
       };
-      slot.inFlight.push(pending);
+      slot.inFlight.add(pending);
       if (slot.state === 'running') slot.process?.write(line);
     });
   }
@@ -178,8 +179,8 @@ export class DriverManager {
       // requests now, so that the next request for this id (say the
       // EPILOG_DELETE after a delete) is not answered with the old reply.
       const id = Number(cancelled[1]);
-      for (const pending of slot.inFlight.filter((p) => p.id === id)) {
-        remove(slot.inFlight, pending);
+      for (const pending of slot.inFlight.ofId(id)) {
+        slot.inFlight.delete(pending);
         pending.settle(this.synthetic(slot.config.kind, mad, pending.verb, id, `${pending.verb} ${id} cancelled`));
       }
     }
@@ -243,8 +244,7 @@ export class DriverManager {
 
   private onReply(slot: Slot, line: ReplyLine): void {
     const { name, kind } = slot.config;
-    const index = slot.inFlight.findIndex((p) => p.verb === line.verb && p.id === line.id && sameHook(p, line));
-    const pending = index >= 0 ? slot.inFlight.splice(index, 1)[0] : undefined;
+    const pending = slot.inFlight.take(line.id, (p) => p.verb === line.verb && sameHook(p, line));
     // 1.4 logs such replies as "Ignored" too: one that came too late, or was never asked for.
     if (!pending) this.o.logger?.log('MAD', 'W', `driver ${name}: ignored ${line.verb} ${line.result} ${line.id ?? '-'}: no such request in flight`);
     const reply: DriverReply = { kind, mad: name, verb: line.verb, result: line.result, id: line.id, info: line.info, origin: 'driver', correlated: pending !== undefined };
@@ -269,7 +269,7 @@ export class DriverManager {
         this.markDead(slot, `Driver ${name} crashed and could not be restarted (${this.o.maxRestarts} attempts)`);
         return;
       }
-      this.o.logger?.log('MAD', 'E', `${why}; restart ${slot.crashes}/${this.o.maxRestarts}, ${slot.inFlight.length} request(s) to re-send`);
+      this.o.logger?.log('MAD', 'E', `${why}; restart ${slot.crashes}/${this.o.maxRestarts}, ${slot.inFlight.size} request(s) to re-send`);
       await sleep(this.o.restartBaseDelayMs * 2 ** (slot.crashes - 1));
       if (slot.state !== 'restarting') return; // stopped meanwhile
       try {
@@ -286,7 +286,7 @@ export class DriverManager {
     slot.state = state;
     slot.deadReason = reason;
     if (state === 'dead') this.o.logger?.log('MAD', 'E', reason);
-    for (const pending of slot.inFlight.splice(0)) {
+    for (const pending of slot.inFlight.takeAll()) {
       const reply = this.synthetic(slot.config.kind, slot.config.name, pending.verb, pending.id, reason);
       this.replySubject.next(reply);
       pending.settle(reply);
@@ -301,13 +301,6 @@ export class DriverManager {
 /** Hook replies carry the hook name first; match on it so two hooks of one VM don't cross. */
 const sameHook = (p: Pending, line: ReplyLine): boolean =>
   p.verb !== 'EXECUTE' || p.args[0] === undefined || line.info.split(' ')[0] === p.args[0];
-
-function remove<T>(list: T[], item: T): boolean {
-  const i = list.indexOf(item);
-  if (i < 0) return false;
-  list.splice(i, 1);
-  return true;
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
