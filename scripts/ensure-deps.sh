@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ONE-TS needs on a fresh Debian machine: the Debian packages the
 # drivers and tests use, then the npm packages from package-lock.json.
-# Idempotent: it only installs what is missing.
+# Idempotent: it only installs what is missing. --tests adds what only the tests use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,9 +19,14 @@ DEBIAN_PACKAGES=(
   qemu-system-x86        # qemu-system-x86_64, SeaBIOS
   qemu-utils             # qemu-img for disk images
   genisoimage            # context ISO images (CONTEXT in the transfer drivers)
-  postgresql             # the event log on PostgreSQL: tests run their own cluster (initdb, pg_ctl)
-  chromium               # the web console's browser tests (headless, driven by playwright-core)
 )
+# Only the test suite needs these (scripts/test.sh passes --tests).
+if [ "${1:-}" = "--tests" ]; then
+  DEBIAN_PACKAGES+=(
+    postgresql   # the event log on PostgreSQL: tests run private clusters (initdb, pg_ctl), no system service
+    chromium     # the web console's browser tests (headless, driven by playwright-core)
+  )
+fi
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

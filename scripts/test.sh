@@ -4,7 +4,7 @@
 # which keeps only its tail (CI's) still names them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh
+bash scripts/ensure-deps.sh --tests
 node scripts/build.mjs    # the compiled bundles bin/ starts (dist/), once, before tests start many processes
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
