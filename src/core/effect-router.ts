@@ -4,7 +4,7 @@ import type { DriverReply } from '../actors/ports.ts';
 import { parseStream } from '../events/envelope.ts';
 import type { HookEffect } from '../machines/hook/hook-decider.ts';
 import type { HostEffect } from '../machines/host/host-types.ts';
-import { lcmStateName, VmState, vmStateName } from '../machines/state-codes.ts';
+import { LcmState, lcmStateName, VmState, vmStateName } from '../machines/state-codes.ts';
 import type { VmEffect, VmState as Vm } from '../machines/vm/vm-types.ts';
 import type { Template } from '../template/template.ts';
 import type { CoreContext } from './core-context.ts';
@@ -148,7 +148,14 @@ export class EffectRouter {
   /** After a restart: re-issue what every transient entity was waiting for (invariant 4). */
   reconcile(): number {
     let issued = 0;
+    const now = this.ctx.clock.now();
     for (const actor of this.ctx.system.all('vm')) {
+      const vm = actor.state as Vm;
+      // A RUNNING or UNKNOWN VM waits for nothing but its next POLL. One whose last figures came
+      // back from monitoring.db is polled when that poll is due (pollTick), as without the
+      // restart; only the others are polled now. With 100,000 VMs RUNNING, polling all of them
+      // at once held up the first answers after a restart by seconds.
+      if (vm.state === VmState.ACTIVE && (vm.lcm === LcmState.RUNNING || vm.lcm === LcmState.UNKNOWN) && !this.core.vmService.pollDue(vm, now)) continue;
       const effects = actor.decider.reconcile(actor.state);
       issued += effects.length;
       if (this.restartProbe.covers(actor.state as Vm)) void this.restartProbe.look(actor);

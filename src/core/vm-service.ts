@@ -243,10 +243,18 @@ export class VmService {
 
   /** Running or lost VMs whose last poll is older than VM_POLLING_INTERVAL (spec §4.4). */
   duePolls(now: number): VmState[] {
-    return this.ctx.system
-      .all('vm')
-      .map((a) => a.state as VmState)
-      .filter((vm) => vm.state === Dm.ACTIVE && (vm.lcm === LcmState.RUNNING || vm.lcm === LcmState.UNKNOWN))
-      .filter((vm) => now - (this.ctx.vmPolls.get(vm.id)?.lastPoll ?? 0) >= this.ctx.config.vmPollingInterval);
+    // One pass without intermediate arrays: this runs every second over every VM.
+    const due: VmState[] = [];
+    for (const actor of this.ctx.system.all('vm')) {
+      const vm = actor.state as VmState;
+      if (this.pollDue(vm, now)) due.push(vm);
+    }
+    return due;
+  }
+
+  /** A RUNNING or UNKNOWN VM never polled, or last polled VM_POLLING_INTERVAL or more ago. */
+  pollDue(vm: VmState, now: number): boolean {
+    if (vm.state !== Dm.ACTIVE || (vm.lcm !== LcmState.RUNNING && vm.lcm !== LcmState.UNKNOWN)) return false;
+    return now - (this.ctx.vmPolls.get(vm.id)?.lastPoll ?? 0) >= this.ctx.config.vmPollingInterval;
   }
 }
