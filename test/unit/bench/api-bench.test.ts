@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { it } from 'node:test';
-
-const root = resolve(import.meta.dirname, '../../..');
+import { lastReportOf } from './bench-run.ts';
 
 // A smoke run: the bench still starts oned, runs every step and ends with its JSON line. Figures are not checked.
 it('bench/api.ts --small still runs and ends with its JSON line', { timeout: 90_000 }, async () => {
-  const stdout = await new Promise<string>((done, fail) =>
-    execFile(process.execPath, ['--import', 'tsx', 'bench/api.ts', '--small'], { cwd: root, timeout: 80_000 }, (err, out, errOut) =>
-      err ? fail(new Error(`${err.message}\n${errOut}`)) : done(out),
-    ),
-  );
-  const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
+  const last = await lastReportOf(['bench/api.ts', '--small'], 80_000);
   assert.equal(last.bench, 'api');
   assert.deepEqual(last.workload.pool_sizes, [100, 200]);
   assert.deepEqual(Object.keys(last.machine), ['cores', 'node']);

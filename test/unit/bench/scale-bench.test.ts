@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { it } from 'node:test';
-
-const root = resolve(import.meta.dirname, '../../..');
+import { lastReportOf } from './bench-run.ts';
 
 // A smoke run (200 hosts, 2,000 VMs, oned and mm_sched): the bench still runs every step and ends with its JSON line. Figures are not checked.
 it('bench/scale.ts --small still runs and ends with its JSON line', { timeout: 240_000 }, async () => {
-  const stdout = await new Promise<string>((done, fail) =>
-    execFile(process.execPath, ['--import', 'tsx', 'bench/scale.ts', '--small'], { cwd: root, timeout: 230_000 }, (err, out, errOut) =>
-      err ? fail(new Error(`${err.message}\n${errOut}`)) : done(out),
-    ),
-  );
-  const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
+  const last = await lastReportOf(['bench/scale.ts', '--small'], 230_000);
   assert.equal(last.bench, 'scale');
   assert.equal(last.workload.hosts, 200);
   assert.equal(last.workload.vms, 2000);

@@ -1,18 +1,14 @@
-import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { it } from 'node:test';
+import { lastReportOf } from './bench-run.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 
 /** Smoke test only: the figures depend on the machine, so only the report's shape is checked. */
 it('bench/sched.ts --small --parts pure runs the planner pass and ends with its JSON line', { timeout: 60_000 }, async () => {
-  const stdout = await new Promise<string>((done, fail) =>
-    execFile(process.execPath, ['--import', 'tsx', 'bench/sched.ts', '--small', '--parts', 'pure'], { cwd: root, timeout: 50_000 }, (err, out, errOut) =>
-      err ? fail(new Error(`${err.message}\n${errOut}`)) : done(out),
-    ),
-  );
-  const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
+  const last = await lastReportOf(['bench/sched.ts', '--small', '--parts', 'pure'], 50_000);
   assert.equal(last.bench, 'sched');
   assert.deepEqual(last.workload.parts, ['pure']);
   assert.equal(last.workload.pure_hosts, 200);
