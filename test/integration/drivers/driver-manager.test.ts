@@ -116,7 +116,9 @@ describe('DriverManager with the dummy drivers', () => {
       assert.deepEqual(done.map((r) => [r.mad, r.verb, r.result]), [
         ['vmm_dummy', 'DEPLOY', 'FAILURE'], ['vmm_dummy', 'CANCEL', 'FAILURE'], ['no_such_mad', 'POLL', 'FAILURE'],
       ]);
-      assert.ok(done[1]!.seconds >= 0.1 && done[1]!.seconds < 1, `a timeout of 100 ms took ${done[1]!.seconds} s`);
+      // Node's timers run on the event loop's cached millisecond clock, so performance.now() can
+      // see a 100 ms timer fire a fraction of a millisecond early (99.8 ms was seen in CI).
+      assert.ok(done[1]!.seconds >= 0.098 && done[1]!.seconds < 1, `a timeout of 100 ms took ${done[1]!.seconds} s`);
     });
   });
 
