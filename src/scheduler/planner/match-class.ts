@@ -44,8 +44,10 @@ export class DemandGroup {
 }
 
 export class MatchClass {
-  /** A syntax error in REQUIREMENTS or RANK: every VM of the class is left out with it. */
-  readonly error: string | undefined;
+  /** Whether REQUIREMENTS or the rank has a syntax error: every VM of the class is left out (errorFor). */
+  readonly broken: boolean;
+  private readonly requirementsError: string | undefined;
+  private readonly rankError: string | undefined;
   /** Whether the texts read a share field that placements change (then a placement re-runs them). */
   readonly requirementsFollowPlacements: boolean;
   readonly rankFollowsPlacements: boolean;
@@ -62,7 +64,6 @@ export class MatchClass {
   constructor(
     requirementsText: string,
     rankText: string,
-    rankSource: 'RANK' | 'DEFAULT_SCHED rank',
     /** Demand keys that get a heap (see groupedDemands). */
     private readonly grouped: ReadonlySet<string>,
   ) {
@@ -70,13 +71,21 @@ export class MatchClass {
     const rank = compileRank(rankText);
     this.requirements = requirements.ok ? requirements.value : () => false;
     this.rank = rank.ok ? rank.value : () => 0;
-    this.error = !requirements.ok
-      ? `REQUIREMENTS syntax error: ${requirements.error.message}`
-      : !rank.ok
-        ? `${rankSource} syntax error: ${rank.error.message}`
-        : undefined;
+    this.requirementsError = requirements.ok ? undefined : requirements.error.message;
+    this.rankError = rank.ok ? undefined : rank.error.message;
+    this.broken = !requirements.ok || !rank.ok;
     this.requirementsFollowPlacements = readsPlacementFields(requirementsText);
     this.rankFollowsPlacements = readsPlacementFields(rankText);
+  }
+
+  /**
+   * The reason a VM of a broken class is left out. The rank's source is the
+   * VM's own: one class serves an explicit RANK and the DEFAULT_SCHED rank
+   * when their texts are the same.
+   */
+  errorFor(rankSource: 'RANK' | 'DEFAULT_SCHED rank'): string | undefined {
+    if (this.requirementsError !== undefined) return `REQUIREMENTS syntax error: ${this.requirementsError}`;
+    return this.rankError === undefined ? undefined : `${rankSource} syntax error: ${this.rankError}`;
   }
 
   /** Runs REQUIREMENTS and RANK over every eligible host; `register` learns each candidate's slot. */

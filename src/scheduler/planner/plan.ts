@@ -78,7 +78,9 @@ function entryOf(vm: PendingVm, defaultRank: string): Entry {
   const ownRank = !isBlank(vm.rank);
   const rank = ownRank ? vm.rank! : defaultRank;
   const { cpu, mem } = demandOf(vm.cpu, vm.memory);
-  return { vm, classKey: `${ownRank ? 'R' : 'D'}\u0000${requirements}\u0000${rank}`, requirements, rank, ownRank, cpu, mem };
+  // The class is the texts that run, whoever wrote the rank: a VM whose RANK reads as the
+  // DEFAULT_SCHED rank is matched exactly like one that relies on it.
+  return { vm, classKey: `${requirements}\u0000${rank}`, requirements, rank, ownRank, cpu, mem };
 }
 
 export function planPass(input: PlannerInput): Plan {
@@ -102,8 +104,8 @@ export function planPass(input: PlannerInput): Plan {
   const classOf = (e: Entry): MatchClass => {
     const known = classes.get(e.classKey);
     if (known) return known;
-    const cls = new MatchClass(e.requirements, e.rank, e.ownRank ? 'RANK' : 'DEFAULT_SCHED rank', groupedDemands(demandsByClass.get(e.classKey)!));
-    if (cls.error === undefined) {
+    const cls = new MatchClass(e.requirements, e.rank, groupedDemands(demandsByClass.get(e.classKey)!));
+    if (!cls.broken) {
       cls.evaluate(hosts, (h, slot) => {
         hostClasses[h].push(cls);
         hostSlots[h].push(slot);
@@ -123,8 +125,8 @@ export function planPass(input: PlannerInput): Plan {
       continue;
     }
     const cls = classOf(e);
-    if (cls.error !== undefined) {
-      leftOut.push({ vmId: vm.id, outcome: 'unplaceable', reason: cls.error });
+    if (cls.broken) {
+      leftOut.push({ vmId: vm.id, outcome: 'unplaceable', reason: cls.errorFor(e.ownRank ? 'RANK' : 'DEFAULT_SCHED rank')! });
       continue;
     }
     const refused = vm.refusedBy && vm.refusedBy.length > 0 ? new Set(vm.refusedBy) : undefined;

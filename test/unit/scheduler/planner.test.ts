@@ -36,6 +36,19 @@ describe('planPass: policies', () => {
     assert.deepEqual(placedOn(plan), { 0: 1, 1: 0, 2: 1 });
   });
 
+  it('a RANK that reads as the DEFAULT_SCHED rank is one class with it: REQUIREMENTS are run when the class is first used', () => {
+    // Found by the property test against the reference: vm 3 relied on the default rank and formed a
+    // class of its own, whose REQUIREMENTS first ran after vm 2 had raised host 1's RUNNING_VMS.
+    const hosts = [host(1, { share: { runningVms: 1 } }), host(2, { share: { runningVms: 2 } })];
+    const free = { cpu: 0, memory: 0 };
+    const plan = planPass(input(hosts, [
+      vm(1, { ...free, requirements: 'RUNNING_VMS >= 2', rank: 'FREE_CPU' }),
+      vm(2, free),
+      vm(3, { ...free, requirements: 'RUNNING_VMS >= 2' }),
+    ], { defaultPolicy: 'load-aware' }));
+    assert.deepEqual(placedOn(plan), { 1: 2, 2: 1, 3: 2 });
+  });
+
   it('maps the sched.conf policy codes to their ranks', () => {
     assert.equal(rankOfPolicy(policyFromCode(0)!), 'RUNNING_VMS');
     assert.equal(rankOfPolicy(policyFromCode(1)!), '- RUNNING_VMS');
