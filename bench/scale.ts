@@ -39,8 +39,12 @@ const VMS = small ? 2_000 : 100_000;
 const INTERVAL = small ? 5 : 20;
 const IN_FLIGHT = 64;
 const SAMPLES = small ? 3 : 5;
-const vmsLabel = small ? '2k' : '100k';
-const hostsLabel = small ? '200' : '10k';
+// Pool figures are named by the sizes they ran at; the full run's are the names the README quotes.
+const POOL_KEYS = small
+  ? { vm: 'vmpool_info_2k_ms_p50', host: 'hostpool_info_200_ms_p50' }
+  : { vm: 'vmpool_info_100k_ms_p50', host: 'hostpool_info_10k_ms_p50' };
+/** The same figure read another way: `_python_ms_p50`, `_client_ms_p50`. */
+const readBy = (key: string, reader: 'python' | 'client') => key.replace('_ms_p50', `_${reader}_ms_p50`);
 
 /**
  * The shipped sched.conf with larger per-pass limits (as OpenNebula's own
@@ -148,15 +152,15 @@ try {
   await sleep(small ? 1_000 : 10_000);
 
   const vmPool = await rawCallMs(one.port, 'one.vmpool.info', [one.session, -2], SAMPLES);
-  figures[`vmpool_info_${vmsLabel}_ms_p50`] = vmPool.p50;
-  figures[`vmpool_info_${vmsLabel}_mb`] = round(vmPool.last.length / 1e6);
-  figures[`hostpool_info_${hostsLabel}_ms_p50`] = (await rawCallMs(one.port, 'one.hostpool.info', [one.session], SAMPLES * 2 + 1)).p50;
+  figures[POOL_KEYS.vm] = vmPool.p50;
+  figures[POOL_KEYS.vm.replace('_ms_p50', '_mb')] = round(vmPool.last.length / 1e6);
+  figures[POOL_KEYS.host] = (await rawCallMs(one.port, 'one.hostpool.info', [one.session], SAMPLES * 2 + 1)).p50;
   const script = join(location, 'pool_timing.py');
   writeFileSync(script, PYTHON_TIMING);
-  figures[`vmpool_info_${vmsLabel}_python_ms_p50`] = await pythonMs(one, script, 'one.vmpool.info', [-2]);
-  figures[`hostpool_info_${hostsLabel}_python_ms_p50`] = await pythonMs(one, script, 'one.hostpool.info', []);
-  figures[`vmpool_info_${vmsLabel}_client_ms_p50`] = await clientMs(one, 'one.vmpool.info', [-2]);
-  figures[`hostpool_info_${hostsLabel}_client_ms_p50`] = await clientMs(one, 'one.hostpool.info', []);
+  figures[readBy(POOL_KEYS.vm, 'python')] = await pythonMs(one, script, 'one.vmpool.info', [-2]);
+  figures[readBy(POOL_KEYS.host, 'python')] = await pythonMs(one, script, 'one.hostpool.info', []);
+  figures[readBy(POOL_KEYS.vm, 'client')] = await clientMs(one, 'one.vmpool.info', [-2]);
+  figures[readBy(POOL_KEYS.host, 'client')] = await clientMs(one, 'one.hostpool.info', []);
   say(`pools: ${JSON.stringify(figures)}`);
   figures.oned_rss_mb = processRssMb(one.process.pid!);
   figures.frontend_rss_mb = treeRssMb([one.process.pid!, sched.process.pid!]);
