@@ -121,8 +121,13 @@ export class Oned {
   }
 
   /** Stops oned with SIGTERM and waits for the process (and so its drivers) to go. */
+  /** Whether oned has exited already (its 'exit' event would never come again). */
+  private get exited(): boolean {
+    return this.process.exitCode !== null || this.process.signalCode !== null;
+  }
+
   async stop(): Promise<void> {
-    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+    if (this.exited) return;
     const exited = new Promise((r) => this.process.once('exit', r));
     this.process.kill('SIGTERM');
     const timer = setTimeout(() => this.process.kill('SIGKILL'), 15_000);
@@ -132,6 +137,7 @@ export class Oned {
 
   /** SIGKILL: a crash, for restart-convergence tests. */
   async crash(): Promise<void> {
+    if (this.exited) return; // e.g. a standby that stepped down by itself
     const exited = new Promise((r) => this.process.once('exit', r));
     this.process.kill('SIGKILL');
     await exited;
