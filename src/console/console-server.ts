@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../actors/ports.ts';
 import { HISTORY_REASONS, HOST_STATES, LCM_STATES, VM_STATES } from '../cli/lib/state-names.ts';
 import { ErrorCode } from '../events/domain-error.ts';
@@ -11,6 +10,7 @@ import { startSeq, streamEvents } from './event-stream.ts';
 import { SessionStore, type ConsoleSession } from './session-store.ts';
 import { StaticFiles } from './static-files.ts';
 import { VmTimelines } from './vm-timeline.ts';
+import { closeHttpNow, listenHttp } from '../main/http-listen.ts';
 
 export interface ConsoleOptions {
   /** Reads of the event feed (SSE, timelines) and the login's user lookup. */
@@ -157,20 +157,11 @@ export class ConsoleServer {
       json(res, 200, { ok: true, value: await timelines.of(vid), code: 0 });
     }
 
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.address, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    return new ConsoleServer(server, (server.address() as AddressInfo).port);
+    return new ConsoleServer(server, (await listenHttp(server, options.port, options.address)).port);
   }
 
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return closeHttpNow(this.server);
   }
 }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { OnedMetrics } from './metrics.ts';
+import { closeHttpNow, listenHttp } from './http-listen.ts';
 
 /**
  * `GET /metrics` on its own HTTP server (METRICS_PORT, METRICS_LISTEN_ADDRESS),
@@ -27,20 +27,11 @@ export class MetricsServer {
       );
     });
     server.requestTimeout = 30_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, address, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    return new MetricsServer(server, (server.address() as AddressInfo).port);
+    return new MetricsServer(server, (await listenHttp(server, port, address)).port);
   }
 
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return closeHttpNow(this.server);
   }
 }
 

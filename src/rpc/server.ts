@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../actors/ports.ts';
 import { Authenticator, DEFAULT_SCRYPT, hashPassword, type ScryptParams } from './auth.ts';
 import { BodyReader, DEFAULT_LARGE_BODY, type BodyLimits } from './body-reader.ts';
@@ -11,6 +10,7 @@ import type { ThrottlePolicy } from './login-throttle.ts';
 import { parseMethodCall, XmlRpcDecodeError } from './xmlrpc/decode.ts';
 import { serializeFault, serializeMethodResponsePieces } from './xmlrpc/encode.ts';
 import type { MethodCall } from './xmlrpc/value.ts';
+import { listenHttp } from '../main/http-listen.ts';
 
 export interface RpcServerOptions {
   readonly core: CorePort;
@@ -148,14 +148,7 @@ export class RpcServer {
     }
 
     const listenAddress = options.listenAddress ?? '0.0.0.0';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 2633, listenAddress, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const bound = server.address() as AddressInfo;
+    const bound = await listenHttp(server, options.port ?? 2633, listenAddress);
     self = new RpcServer(server, bound.address, bound.port, (call, client) => dispatch(call, deps, client));
     return self;
   }
